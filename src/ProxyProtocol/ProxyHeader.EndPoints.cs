@@ -1,0 +1,101 @@
+using System;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ProxyProtocol.Internal;
+
+namespace ProxyProtocol;
+
+public readonly partial struct ProxyHeader
+{
+    /// <summary>Creates the source address as an <see cref="IPAddress"/>.</summary>
+    /// <returns>The address, or <see langword="null"/> unless <see cref="HasAddresses"/> is set and the family is IPv4 or IPv6.</returns>
+    public IPAddress? GetSourceIPAddress() => CreateIPAddress(SourceAddress);
+
+    /// <summary>Creates the destination address as an <see cref="IPAddress"/>.</summary>
+    /// <returns>The address, or <see langword="null"/> unless <see cref="HasAddresses"/> is set and the family is IPv4 or IPv6.</returns>
+    public IPAddress? GetDestinationIPAddress() => CreateIPAddress(DestinationAddress);
+
+    /// <summary>Creates the source endpoint: an <see cref="IPEndPoint"/> or a <see cref="UnixDomainSocketEndPoint"/>.</summary>
+    /// <returns>The endpoint, or <see langword="null"/> when <see cref="HasAddresses"/> is not set (LOCAL, UNSPEC).</returns>
+    public EndPoint? GetSourceEndPoint() => CreateEndPoint(SourceAddress, _sourcePort);
+
+    /// <summary>Creates the destination endpoint: an <see cref="IPEndPoint"/> or a <see cref="UnixDomainSocketEndPoint"/>.</summary>
+    /// <returns>The endpoint, or <see langword="null"/> when <see cref="HasAddresses"/> is not set (LOCAL, UNSPEC).</returns>
+    public EndPoint? GetDestinationEndPoint() => CreateEndPoint(DestinationAddress, _destinationPort);
+
+    /// <summary>Returns a description such as <c>PROXY TCP4 192.168.0.1:56324 -> 192.168.0.11:443 (v2)</c>.</summary>
+    /// <returns>The description.</returns>
+    public override string ToString()
+    {
+        string kind = (_family, _transport) switch
+        {
+            (ProxyAddressFamily.InterNetwork, ProxyTransport.Stream) => "TCP4",
+            (ProxyAddressFamily.InterNetwork, ProxyTransport.Datagram) => "UDP4",
+            (ProxyAddressFamily.InterNetworkV6, ProxyTransport.Stream) => "TCP6",
+            (ProxyAddressFamily.InterNetworkV6, ProxyTransport.Datagram) => "UDP6",
+            (ProxyAddressFamily.Unix, ProxyTransport.Stream) => "UNIX-STREAM",
+            (ProxyAddressFamily.Unix, ProxyTransport.Datagram) => "UNIX-DGRAM",
+            _ => "UNSPEC",
+        };
+        string command = _command == ProxyCommand.Local ? "LOCAL" : "PROXY";
+        string version = _version == ProxyVersion.V1 ? "v1" : "v2";
+        if (_family == ProxyAddressFamily.Unspecified)
+        {
+            return $"{command} {kind} ({version})";
+        }
+
+        return $"{command} {kind} {Describe(SourceAddress, _sourcePort)} -> {Describe(DestinationAddress, _destinationPort)} ({version})";
+    }
+
+    private string Describe(ReadOnlySpan<byte> address, ushort port) => _family switch
+    {
+        ProxyAddressFamily.InterNetwork => $"{new IPAddress(address)}:{port}",
+        ProxyAddressFamily.InterNetworkV6 => $"[{new IPAddress(address)}]:{port}",
+        _ => DecodeUnixPath(address),
+    };
+
+    private IPAddress? CreateIPAddress(ReadOnlySpan<byte> address) =>
+        HasAddresses && _family is ProxyAddressFamily.InterNetwork or ProxyAddressFamily.InterNetworkV6
+            ? new IPAddress(address)
+            : null;
+
+    private EndPoint? CreateEndPoint(ReadOnlySpan<byte> address, ushort port)
+    {
+        if (!HasAddresses)
+        {
+            return null;
+        }
+
+        return _family == ProxyAddressFamily.Unix
+            ? new UnixDomainSocketEndPoint(DecodeUnixPath(address))
+            : new IPEndPoint(new IPAddress(address), port);
+    }
+
+    /// <summary>
+    /// Decodes a NUL-padded Unix path. A leading NUL marks a Linux abstract socket, whose name may hold
+    /// NULs itself; then only the trailing padding is removed.
+    /// </summary>
+    internal static string DecodeUnixPath(ReadOnlySpan<byte> path)
+    {
+        int length;
+        if (!path.IsEmpty && path[0] == 0)
+        {
+            length = path.LastIndexOfAnyExcept((byte)0) + 1;
+            if (length == 0)
+            {
+                return string.Empty;
+            }
+        }
+        else
+        {
+            length = path.IndexOf((byte)0);
+            if (length < 0)
+            {
+                length = path.Length;
+            }
+        }
+
+        return Encoding.UTF8.GetString(path.Slice(0, Math.Min(length, WireFormat.UnixPathLength)));
+    }
+}

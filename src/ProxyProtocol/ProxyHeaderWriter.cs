@@ -1,0 +1,232 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using ProxyProtocol.Internal;
+
+namespace ProxyProtocol;
+
+/// <summary>
+/// Writes PROXY headers, v1 and v2, into spans and buffer writers without allocating. The header always
+/// comes out in one piece, so a sender can put it on the wire in a single write (TX-01).
+/// </summary>
+/// <remarks>
+/// Build the header with the <see cref="ProxyHeader"/> factories (or take one from the parser). For v2
+/// headers with TLVs and CRC32C, use <see cref="ProxyV2HeaderBuilder"/>, or pass already encoded TLVs here.
+/// </remarks>
+public static class ProxyHeaderWriter
+{
+    /// <summary>The longest v1 header: 107 bytes including CRLF (V1-09). A buffer this big always fits.</summary>
+    public const int MaxV1Length = WireFormat.V1MaxLength;
+
+    /// <summary>Returns the exact length of the v1 line for <paramref name="header"/>.</summary>
+    /// <param name="header">The header.</param>
+    /// <returns>The length in bytes, CRLF included.</returns>
+    public static int GetV1Length(in ProxyHeader header)
+    {
+        Span<byte> scratch = stackalloc byte[MaxV1Length];
+        return FormatV1(header, scratch);
+    }
+
+    /// <summary>Returns the exact length of the v2 header for <paramref name="header"/> followed by <paramref name="tlvLength"/> bytes of TLVs.</summary>
+    /// <param name="header">The header.</param>
+    /// <param name="tlvLength">The length of the encoded TLVs.</param>
+    /// <returns>The length in bytes: <c>16 + address block + TLVs</c>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tlvLength"/> is negative.</exception>
+    public static int GetV2Length(in ProxyHeader header, int tlvLength = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(tlvLength);
+        return WireFormat.V2FixedLength + WireFormat.GetAddressBlockLength(header.AddressFamily) + tlvLength;
+    }
+
+    /// <summary>
+    /// Writes a v1 line. IPv4 and IPv6 stream headers give <c>TCP4</c>/<c>TCP6</c>; anything v1 cannot express
+    /// (LOCAL, UNSPEC, Unix, datagram) gives <c>PROXY UNKNOWN\r\n</c> (V1-13, TX-04).
+    /// </summary>
+    /// <param name="header">The header.</param>
+    /// <param name="destination">Where to write.</param>
+    /// <param name="bytesWritten">The bytes written, when <see cref="OperationStatus.Done"/>.</param>
+    /// <returns><see cref="OperationStatus.Done"/>, or <see cref="OperationStatus.DestinationTooSmall"/> with nothing written.</returns>
+    public static OperationStatus WriteV1(in ProxyHeader header, Span<byte> destination, out int bytesWritten)
+    {
+        if (destination.Length >= MaxV1Length)
+        {
+            bytesWritten = FormatV1(header, destination);
+            return OperationStatus.Done;
+        }
+
+        Span<byte> scratch = stackalloc byte[MaxV1Length];
+        int length = FormatV1(header, scratch);
+        if (length > destination.Length)
+        {
+            bytesWritten = 0;
+            return OperationStatus.DestinationTooSmall;
+        }
+
+        scratch.Slice(0, length).CopyTo(destination);
+        bytesWritten = length;
+        return OperationStatus.Done;
+    }
+
+    /// <summary>Writes a v2 header without TLVs.</summary>
+    /// <param name="header">The header.</param>
+    /// <param name="destination">Where to write.</param>
+    /// <param name="bytesWritten">The bytes written, when <see cref="OperationStatus.Done"/>.</param>
+    /// <returns><see cref="OperationStatus.Done"/>, or <see cref="OperationStatus.DestinationTooSmall"/> with nothing written.</returns>
+    public static OperationStatus WriteV2(in ProxyHeader header, Span<byte> destination, out int bytesWritten) =>
+        WriteV2(header, default, destination, out bytesWritten);
+
+    /// <summary>
+    /// Writes a v2 header followed by already encoded TLVs, for example those of a parsed header. When the
+    /// TLVs contain a CRC32C TLV, its value is computed over the written header (CRC-03).
+    /// </summary>
+    /// <param name="header">The header.</param>
+    /// <param name="tlvs">Encoded TLVs, copied as they are (a CRC32C value is recomputed).</param>
+    /// <param name="destination">Where to write.</param>
+    /// <param name="bytesWritten">The bytes written, when <see cref="OperationStatus.Done"/>.</param>
+    /// <returns><see cref="OperationStatus.Done"/>, or <see cref="OperationStatus.DestinationTooSmall"/> with nothing written.</returns>
+    /// <exception cref="ArgumentException"><paramref name="tlvs"/> is not a run of whole TLVs, or the header would exceed 65551 bytes.</exception>
+    public static OperationStatus WriteV2(in ProxyHeader header, ReadOnlySpan<byte> tlvs, Span<byte> destination, out int bytesWritten)
+    {
+        int crcValueOffset = FindCrcValue(tlvs);
+        int length = GetV2Length(header, tlvs.Length);
+        if (length > WireFormat.V2MaxLength)
+        {
+            throw new ArgumentException("A v2 header is at most 65551 bytes; the TLVs are too long.", nameof(tlvs));
+        }
+
+        if (length > destination.Length)
+        {
+            bytesWritten = 0;
+            return OperationStatus.DestinationTooSmall;
+        }
+
+        int offset = WriteV2Prefix(header, destination, length);
+        tlvs.CopyTo(destination.Slice(offset));
+        if (crcValueOffset >= 0)
+        {
+            FillCrc32c(destination.Slice(0, length), offset + crcValueOffset);
+        }
+
+        bytesWritten = length;
+        return OperationStatus.Done;
+    }
+
+    /// <summary>Writes a v1 line into a buffer writer.</summary>
+    /// <param name="header">The header.</param>
+    /// <param name="writer">The writer; the line is committed with one <see cref="IBufferWriter{T}.Advance"/>.</param>
+    /// <returns>The bytes written.</returns>
+    public static int WriteV1(in ProxyHeader header, IBufferWriter<byte> writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        int length = FormatV1(header, writer.GetSpan(MaxV1Length));
+        writer.Advance(length);
+        return length;
+    }
+
+    /// <summary>Writes a v2 header and encoded TLVs into a buffer writer.</summary>
+    /// <param name="header">The header.</param>
+    /// <param name="writer">The writer; the header is committed with one <see cref="IBufferWriter{T}.Advance"/>.</param>
+    /// <param name="tlvs">Encoded TLVs, copied as they are (a CRC32C value is recomputed).</param>
+    /// <returns>The bytes written.</returns>
+    /// <exception cref="ArgumentException"><paramref name="tlvs"/> is not a run of whole TLVs, or the header would exceed 65551 bytes.</exception>
+    public static int WriteV2(in ProxyHeader header, IBufferWriter<byte> writer, ReadOnlySpan<byte> tlvs = default)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        int length = GetV2Length(header, tlvs.Length);
+        WriteV2(header, tlvs, writer.GetSpan(length), out int written);
+        writer.Advance(written);
+        return written;
+    }
+
+    /// <summary>Writes the fixed 16 bytes and the address block; returns where the TLVs start.</summary>
+    internal static int WriteV2Prefix(in ProxyHeader header, Span<byte> destination, int totalLength)
+    {
+        WireFormat.V2Signature.CopyTo(destination);
+        destination[WireFormat.V2VersionCommandOffset] = (byte)(WireFormat.V2Version | (byte)header.Command);
+        destination[WireFormat.V2FamilyOffset] = (byte)(((byte)header.AddressFamily << 4) | (byte)header.Transport);
+        BinaryPrimitives.WriteUInt16BigEndian(destination.Slice(WireFormat.V2LengthOffset), (ushort)(totalLength - WireFormat.V2FixedLength));
+
+        // Address block (V2-06): src addr, dst addr, then src port, dst port for IP families.
+        Span<byte> block = destination.Slice(WireFormat.V2FixedLength);
+        ReadOnlySpan<byte> source = header.SourceAddress;
+        source.CopyTo(block);
+        header.DestinationAddress.CopyTo(block.Slice(source.Length));
+        int offset = 2 * source.Length;
+        if (header.AddressFamily is ProxyAddressFamily.InterNetwork or ProxyAddressFamily.InterNetworkV6)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(block.Slice(offset), header.SourcePort);
+            BinaryPrimitives.WriteUInt16BigEndian(block.Slice(offset + 2), header.DestinationPort);
+            offset += 4;
+        }
+
+        return WireFormat.V2FixedLength + offset;
+    }
+
+    /// <summary>Computes the CRC-32C of a finished header with its field zeroed, and stores it big-endian (CRC-02, CRC-03).</summary>
+    internal static void FillCrc32c(Span<byte> header, int crcValueOffset)
+    {
+        Span<byte> field = header.Slice(crcValueOffset, 4);
+        field.Clear();
+        BinaryPrimitives.WriteUInt32BigEndian(field, Crc32C.Compute(header));
+    }
+
+    /// <summary>Checks that <paramref name="tlvs"/> is a run of whole TLVs; returns the offset of the first CRC32C value in it, or -1.</summary>
+    private static int FindCrcValue(ReadOnlySpan<byte> tlvs)
+    {
+        int crcValueOffset = -1;
+        ProxyTlvs.Enumerator enumerator = new ProxyTlvs(tlvs).GetEnumerator();
+        int offset = 0;
+        while (enumerator.MoveNext())
+        {
+            ProxyTlv tlv = enumerator.Current;
+            if (tlv.Type == ProxyTlvType.Crc32c && crcValueOffset < 0)
+            {
+                if (tlv.Value.Length != 4)
+                {
+                    throw new ArgumentException("A CRC32C TLV value is exactly 4 bytes.", nameof(tlvs));
+                }
+
+                crcValueOffset = offset + WireFormat.TlvHeaderLength;
+            }
+
+            offset += WireFormat.TlvHeaderLength + tlv.Value.Length;
+        }
+
+        if (enumerator.IsMalformed)
+        {
+            throw new ArgumentException("The TLV bytes end in the middle of a TLV.", nameof(tlvs));
+        }
+
+        return crcValueOffset;
+    }
+
+    /// <summary>Formats a v1 line into a destination of at least 107 bytes.</summary>
+    private static int FormatV1(in ProxyHeader header, Span<byte> destination)
+    {
+        bool tcp4 = header.AddressFamily == ProxyAddressFamily.InterNetwork;
+        if (!header.HasAddresses || header.Transport != ProxyTransport.Stream || !(tcp4 || header.AddressFamily == ProxyAddressFamily.InterNetworkV6))
+        {
+            ReadOnlySpan<byte> unknown = "PROXY UNKNOWN\r\n"u8;
+            unknown.CopyTo(destination);
+            return unknown.Length;
+        }
+
+        ReadOnlySpan<byte> start = tcp4 ? "PROXY TCP4 "u8 : "PROXY TCP6 "u8;
+        start.CopyTo(destination);
+        int written = start.Length;
+        written += tcp4
+            ? TextAddressFormatter.WriteIPv4(header.SourceAddress, destination.Slice(written))
+            : TextAddressFormatter.WriteIPv6(header.SourceAddress, destination.Slice(written));
+        destination[written++] = (byte)' ';
+        written += tcp4
+            ? TextAddressFormatter.WriteIPv4(header.DestinationAddress, destination.Slice(written))
+            : TextAddressFormatter.WriteIPv6(header.DestinationAddress, destination.Slice(written));
+        destination[written++] = (byte)' ';
+        written += TextAddressFormatter.WriteDecimal(header.SourcePort, destination.Slice(written));
+        destination[written++] = (byte)' ';
+        written += TextAddressFormatter.WriteDecimal(header.DestinationPort, destination.Slice(written));
+        destination[written++] = (byte)'\r';
+        destination[written++] = (byte)'\n';
+        return written;
+    }
+}
