@@ -1,0 +1,118 @@
+using System;
+using System.Buffers;
+using BenchmarkDotNet.Attributes;
+
+namespace ProxyProtocol.Benchmarks;
+
+/// <summary>
+/// Parsing each kind of header from a span (or a sequence), with the default options. Each method returns
+/// a value that depends on the parsed fields, so the JIT cannot drop the work.
+/// </summary>
+[MemoryDiagnoser]
+public class ParseBenchmarks
+{
+    private byte[] _v1Tcp4 = [];
+    private byte[] _v1Tcp6 = [];
+    private byte[] _v2Tcp4 = [];
+    private byte[] _v2Tcp6 = [];
+    private byte[] _v2Tlvs = [];
+    private byte[] _v2Crc32c = [];
+    private ReadOnlySequence<byte> _v2Tcp4SingleSegment;
+    private ReadOnlySequence<byte> _v2Tcp4ThreeSegments;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _v1Tcp4 = SampleHeaders.V1Tcp4;
+        _v1Tcp6 = SampleHeaders.V1Tcp6;
+        _v2Tcp4 = SampleHeaders.V2Tcp4;
+        _v2Tcp6 = SampleHeaders.V2Tcp6;
+        _v2Tlvs = SampleHeaders.V2Tcp4Tlvs;
+        _v2Crc32c = SampleHeaders.V2Tcp4Crc32c;
+        _v2Tcp4SingleSegment = new ReadOnlySequence<byte>(_v2Tcp4);
+
+        // Cut inside the signature and inside the address block: the slow path copies across both cuts.
+        _v2Tcp4ThreeSegments = SampleHeaders.Split(_v2Tcp4, 10, 20);
+        SampleHeaders.Require(!_v2Tcp4ThreeSegments.IsSingleSegment, "the sequence has several segments");
+
+        // Every benchmark must measure a successful parse of the expected header.
+        SampleHeaders.Require(V1_Tcp4() == 47 + 56324, "v1 TCP4 parses");
+        SampleHeaders.Require(V1_Tcp6() == 46 + 56324, "v1 TCP6 parses");
+        SampleHeaders.Require(V2_Tcp4() == 28 + 56324, "v2 TCP4 parses");
+        SampleHeaders.Require(V2_Tcp6() == 52 + 56324, "v2 TCP6 parses");
+        SampleHeaders.Require(V2_Tcp4_Crc32c() == 35 + 56324, "v2 TCP4 with CRC32C parses");
+        SampleHeaders.Require(V2_Tcp4_Sequence_SingleSegment() == 28 + 56324, "single-segment sequence parses");
+        SampleHeaders.Require(V2_Tcp4_Sequence_ThreeSegments() == 28 + 56324, "three-segment sequence parses");
+        SampleHeaders.Require(V2_Tcp4_FourTlvs_Walk() == 4 + 2 + 11 + 16 + 23 + 22, "the four TLVs are found");
+    }
+
+    [Benchmark]
+    public int V1_Tcp4()
+    {
+        ProxyHeaderParser.Parse(_v1Tcp4, out ProxyHeader header, out int consumed, out _);
+        return consumed + header.SourcePort;
+    }
+
+    [Benchmark]
+    public int V1_Tcp6()
+    {
+        ProxyHeaderParser.Parse(_v1Tcp6, out ProxyHeader header, out int consumed, out _);
+        return consumed + header.SourcePort;
+    }
+
+    [Benchmark]
+    public int V2_Tcp4()
+    {
+        ProxyHeaderParser.Parse(_v2Tcp4, out ProxyHeader header, out int consumed, out _);
+        return consumed + header.SourcePort;
+    }
+
+    [Benchmark]
+    public int V2_Tcp6()
+    {
+        ProxyHeaderParser.Parse(_v2Tcp6, out ProxyHeader header, out int consumed, out _);
+        return consumed + header.SourcePort;
+    }
+
+    /// <summary>
+    /// Parses a v2 header carrying ALPN, AUTHORITY, a 16-byte UNIQUE_ID and an AWS VPC endpoint id, walks every
+    /// TLV, and reads the AWS id through its typed accessor.
+    /// </summary>
+    /// <returns>The TLV count plus the lengths of the four values and of the AWS id.</returns>
+    [Benchmark]
+    public int V2_Tcp4_FourTlvs_Walk()
+    {
+        byte[] bytes = _v2Tlvs;
+        ProxyHeaderParser.Parse(bytes, out ProxyHeader header, out _, out _);
+        ProxyTlvs tlvs = header.GetTlvs(bytes);
+        int sum = 0;
+        foreach (ProxyTlv tlv in tlvs)
+        {
+            sum += 1 + tlv.Value.Length;
+        }
+
+        tlvs.TryGetAwsVpcEndpointId(out ReadOnlySpan<byte> awsId);
+        return sum + awsId.Length;
+    }
+
+    [Benchmark]
+    public int V2_Tcp4_Crc32c()
+    {
+        ProxyHeaderParser.Parse(_v2Crc32c, out ProxyHeader header, out int consumed, out _);
+        return consumed + header.SourcePort;
+    }
+
+    [Benchmark]
+    public int V2_Tcp4_Sequence_SingleSegment()
+    {
+        ProxyHeaderParser.Parse(_v2Tcp4SingleSegment, out ProxyHeader header, out int consumed, out _);
+        return consumed + header.SourcePort;
+    }
+
+    [Benchmark]
+    public int V2_Tcp4_Sequence_ThreeSegments()
+    {
+        ProxyHeaderParser.Parse(_v2Tcp4ThreeSegments, out ProxyHeader header, out int consumed, out _);
+        return consumed + header.SourcePort;
+    }
+}
