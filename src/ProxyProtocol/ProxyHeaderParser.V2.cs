@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using ProxyProtocol.Internal;
 
 namespace ProxyProtocol;
@@ -14,8 +15,17 @@ public static partial class ProxyHeaderParser
     /// <param name="bytesConsumed"><c>16 + len</c> when <see cref="OperationStatus.Done"/>, else 0.</param>
     /// <param name="error">The reason when <see cref="OperationStatus.InvalidData"/>, else <see cref="ProxyHeaderError.None"/>.</param>
     /// <returns><see cref="OperationStatus.Done"/>, <see cref="OperationStatus.NeedMoreData"/> or <see cref="OperationStatus.InvalidData"/>.</returns>
+    // Kept out of line so that its own helpers get the inliner's budget, not the dispatcher's.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static OperationStatus ParseV2(ReadOnlySpan<byte> source, in ProxyParserOptions options, out ProxyHeader header, out int bytesConsumed, out ProxyHeaderError error)
     {
+        // The usual case first; it succeeds only where the checks below would all pass.
+        if (TryParseV2Complete(source, options, out header, out bytesConsumed))
+        {
+            error = ProxyHeaderError.None;
+            return OperationStatus.Done;
+        }
+
         OperationStatus signature = MatchPrefix(source, WireFormat.V2Signature);
         if (signature == OperationStatus.InvalidData)
         {
@@ -116,12 +126,12 @@ public static partial class ProxyHeaderParser
             }
         }
 
-        header = CreateV2Header(available, (ProxyCommand)command, (ProxyAddressFamily)family, (ProxyTransport)transport, hasBlock, length, tlvOffset);
+        CreateV2Header(available, (ProxyCommand)command, (ProxyAddressFamily)family, (ProxyTransport)transport, hasBlock, length, tlvOffset, out header);
         bytesConsumed = length;
         return OperationStatus.Done;
     }
 
-    private static ProxyHeader CreateV2Header(ReadOnlySpan<byte> header, ProxyCommand command, ProxyAddressFamily family, ProxyTransport transport, bool hasBlock, int length, int tlvOffset)
+    private static void CreateV2Header(ReadOnlySpan<byte> header, ProxyCommand command, ProxyAddressFamily family, ProxyTransport transport, bool hasBlock, int length, int tlvOffset, out ProxyHeader result)
     {
         int tlvLength = length - tlvOffset;
         if (!hasBlock)
@@ -131,20 +141,21 @@ public static partial class ProxyHeaderParser
             transport = ProxyTransport.Unspecified;
         }
 
-        // Address block (V2-06): src addr, dst addr, src port, dst port, network byte order.
+        // Address block (V2-06): src addr, dst addr, src port, dst port, network byte order. The two
+        // addresses lie back to back exactly as ProxyHeader stores them, so they are copied in one piece.
         ReadOnlySpan<byte> block = header.Slice(WireFormat.V2FixedLength);
-        int slot = ProxyHeader.GetAddressSlotLength(family);
+        int addressesLength = 2 * ProxyHeader.GetAddressSlotLength(family);
         ushort sourcePort = 0;
         ushort destinationPort = 0;
         if (family is ProxyAddressFamily.InterNetwork or ProxyAddressFamily.InterNetworkV6)
         {
-            sourcePort = BinaryPrimitives.ReadUInt16BigEndian(block.Slice(2 * slot));
-            destinationPort = BinaryPrimitives.ReadUInt16BigEndian(block.Slice((2 * slot) + 2));
+            sourcePort = BinaryPrimitives.ReadUInt16BigEndian(block.Slice(addressesLength));
+            destinationPort = BinaryPrimitives.ReadUInt16BigEndian(block.Slice(addressesLength + 2));
         }
 
-        return new ProxyHeader(
-            ProxyVersion.V2, command, family, transport,
-            block.Slice(0, slot), block.Slice(slot, slot), sourcePort, destinationPort,
+        ProxyHeader.Initialize(
+            out result, ProxyVersion.V2, command, family, transport,
+            block.Slice(0, addressesLength), sourcePort, destinationPort,
             length, tlvLength == 0 ? 0 : tlvOffset, tlvLength);
     }
 

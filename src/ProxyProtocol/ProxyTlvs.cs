@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Buffers.Binary;
 using ProxyProtocol.Internal;
 
@@ -16,6 +17,10 @@ namespace ProxyProtocol;
 /// </remarks>
 public readonly ref struct ProxyTlvs
 {
+    // Checked with one vectorized search rather than byte by byte: an AWS id is 22 bytes.
+    private static readonly SearchValues<byte> s_alphanumericOrHyphen =
+        SearchValues.Create("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
+
     private readonly ReadOnlySpan<byte> _bytes;
 
     /// <summary>Creates a view over encoded TLVs.</summary>
@@ -168,18 +173,7 @@ public readonly ref struct ProxyTlvs
         return false;
     }
 
-    private static bool IsAlphanumericOrHyphen(ReadOnlySpan<byte> value)
-    {
-        foreach (byte b in value)
-        {
-            if (!char.IsAsciiLetterOrDigit((char)b) && b != (byte)'-')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool IsAlphanumericOrHyphen(ReadOnlySpan<byte> value) => !value.ContainsAnyExcept(s_alphanumericOrHyphen);
 
     /// <summary>Enumerates TLVs without copying them.</summary>
     public ref struct Enumerator

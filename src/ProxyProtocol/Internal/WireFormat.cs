@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace ProxyProtocol.Internal;
 
@@ -79,6 +80,7 @@ internal static class WireFormat
     public const int UniqueIdMaxLength = 128;
 
     /// <summary>Returns the v2 address block size for a family, 0 for UNSPEC.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int GetAddressBlockLength(ProxyAddressFamily family) => family switch
     {
         ProxyAddressFamily.InterNetwork => InetBlockLength,
