@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using ProxyProtocol.Internal;
 
 namespace ProxyProtocol;
@@ -13,8 +14,17 @@ public static partial class ProxyHeaderParser
     /// <param name="bytesConsumed">The line's length including CRLF when <see cref="OperationStatus.Done"/>, else 0.</param>
     /// <param name="error">The reason when <see cref="OperationStatus.InvalidData"/>, else <see cref="ProxyHeaderError.None"/>.</param>
     /// <returns><see cref="OperationStatus.Done"/>, <see cref="OperationStatus.NeedMoreData"/> or <see cref="OperationStatus.InvalidData"/>.</returns>
+    // Kept out of line so that its own helpers get the inliner's budget, not the dispatcher's.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static OperationStatus ParseV1(ReadOnlySpan<byte> source, in ProxyParserOptions options, out ProxyHeader header, out int bytesConsumed, out ProxyHeaderError error)
     {
+        // The usual case first; it succeeds only where the checks below would all pass.
+        if ((options.AllowedVersions & ProxyVersions.V1) != 0 && TryParseV1Complete(source, out header, out bytesConsumed))
+        {
+            error = ProxyHeaderError.None;
+            return OperationStatus.Done;
+        }
+
         OperationStatus prefix = MatchPrefix(source, WireFormat.V1Prefix);
         if (prefix == OperationStatus.InvalidData)
         {

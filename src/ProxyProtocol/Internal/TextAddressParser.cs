@@ -67,6 +67,11 @@ internal static class TextAddressParser
     /// Parses RFC 4291 section 2.2 IPv6 text: up to 8 groups of 1-4 hex digits, at most one <c>::</c>, and
     /// optionally a strict dotted-quad tail in place of the last two groups. No zone id, no brackets (V1-05).
     /// </summary>
+    /// <remarks>
+    /// One pass: groups are written big-endian to <paramref name="destination"/> as they are read, and the
+    /// groups after a <c>::</c> are moved to the end at the close. On failure the first 16 bytes of
+    /// <paramref name="destination"/> are unspecified.
+    /// </remarks>
     public static bool TryParseIPv6(ReadOnlySpan<byte> text, Span<byte> destination)
     {
         if (text.Length < 2 || text.Length > MaxIPv6Length)
@@ -74,7 +79,7 @@ internal static class TextAddressParser
             return false;
         }
 
-        Span<ushort> groups = stackalloc ushort[8];
+        destination = destination.Slice(0, 16);
         int count = 0;
         int compressAt = -1;
         int i = 0;
@@ -92,55 +97,47 @@ internal static class TextAddressParser
 
         while (i < text.Length)
         {
-            int end = text.Slice(i).IndexOf((byte)':');
-            end = end < 0 ? text.Length : i + end;
-            ReadOnlySpan<byte> segment = text.Slice(i, end - i);
-
-            if (segment.Contains((byte)'.'))
+            int start = i;
+            int value = 0;
+            int digit;
+            while (i < text.Length && (digit = HexValue(text[i])) >= 0)
             {
-                // Embedded IPv4 (for example ::ffff:192.0.2.1) must be the last two groups.
-                if (end != text.Length || count > 6)
+                value = (value << 4) | digit;
+                i++;
+            }
+
+            if (i < text.Length && text[i] == (byte)'.')
+            {
+                // Embedded IPv4 (for example ::ffff:192.0.2.1): the rest of the text, in place of the last two groups.
+                if (count > 6 || !TryParseIPv4(text.Slice(start), destination.Slice(2 * count, 4)))
                 {
                     return false;
                 }
 
-                Span<byte> v4 = stackalloc byte[4];
-                if (!TryParseIPv4(segment, v4))
-                {
-                    return false;
-                }
-
-                groups[count++] = (ushort)((v4[0] << 8) | v4[1]);
-                groups[count++] = (ushort)((v4[2] << 8) | v4[3]);
-                i = end;
+                count += 2;
                 break;
             }
 
-            if (segment.IsEmpty || segment.Length > 4 || count == 8)
+            int digits = i - start;
+            if (digits == 0 || digits > 4 || count == 8)
             {
                 return false;
             }
 
-            int value = 0;
-            foreach (byte b in segment)
-            {
-                int digit = HexValue(b);
-                if (digit < 0)
-                {
-                    return false;
-                }
-
-                value = (value << 4) | digit;
-            }
-
-            groups[count++] = (ushort)value;
-            i = end;
+            destination[2 * count] = (byte)(value >> 8);
+            destination[(2 * count) + 1] = (byte)value;
+            count++;
             if (i == text.Length)
             {
                 break;
             }
 
-            i++; // the ':' after the group
+            if (text[i] != (byte)':')
+            {
+                return false;
+            }
+
+            i++;
             if (i == text.Length)
             {
                 return false; // a single trailing ':'
@@ -158,27 +155,21 @@ internal static class TextAddressParser
             }
         }
 
-        if (compressAt < 0 ? count != 8 : count > 7)
+        if (compressAt < 0)
+        {
+            return count == 8;
+        }
+
+        if (count > 7)
         {
             return false;
         }
 
-        destination.Slice(0, 16).Clear();
-        int tail = count - (compressAt < 0 ? count : compressAt);
-        int head = count - tail;
-        for (int g = 0; g < head; g++)
-        {
-            destination[2 * g] = (byte)(groups[g] >> 8);
-            destination[(2 * g) + 1] = (byte)groups[g];
-        }
-
-        for (int g = 0; g < tail; g++)
-        {
-            int target = 8 - tail + g;
-            destination[2 * target] = (byte)(groups[head + g] >> 8);
-            destination[(2 * target) + 1] = (byte)groups[head + g];
-        }
-
+        // Move the groups after '::' to the end and zero the gap.
+        int tailBytes = 2 * (count - compressAt);
+        int gapStart = 2 * compressAt;
+        destination.Slice(gapStart, tailBytes).CopyTo(destination.Slice(16 - tailBytes));
+        destination.Slice(gapStart, 16 - (2 * count)).Clear();
         return true;
     }
 

@@ -1,0 +1,206 @@
+using System;
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using ProxyProtocol.Internal;
+
+namespace ProxyProtocol;
+
+// The v1 fast path: a whole TCP4/TCP6 line read in one pass. ParseV1 tries it first and falls back to the
+// general parser (ProxyHeaderParser.V1.cs) for anything else, which then reports the precise error.
+public static partial class ProxyHeaderParser
+{
+    /// <summary>
+    /// The common case in one pass: a whole, well-formed <c>TCP4</c> or <c>TCP6</c> line. Returns
+    /// <see langword="false"/> for anything else (UNKNOWN, a cut-off line, any deviation from the grammar),
+    /// and the general parser above then reports it precisely. It accepts only lines the general parser
+    /// accepts, with the same result.
+    /// </summary>
+    private static bool TryParseV1Complete(ReadOnlySpan<byte> source, out ProxyHeader header, out int bytesConsumed)
+    {
+        // "PROXY TCP4 " or "PROXY TCP6 ", then at least "a b c d\r\n".
+        const int FamilyEnd = 11;
+        if (source.Length < FamilyEnd + 9 ||
+            !source.StartsWith("PROXY TCP"u8) ||
+            source[FamilyEnd - 1] != (byte)' ')
+        {
+            header = default;
+            bytesConsumed = 0;
+            return false;
+        }
+
+        byte version = source[FamilyEnd - 2];
+        int position = FamilyEnd;
+        if (version == (byte)'4')
+        {
+            if (TryReadIPv4Field(source, ref position, out uint sourceAddress) &&
+                TryReadIPv4Field(source, ref position, out uint destinationAddress) &&
+                TryReadPortField(source, ref position, (byte)' ', out ushort sourcePort) &&
+                TryReadPortField(source, ref position, (byte)'\r', out ushort destinationPort) &&
+                position < source.Length && source[position] == (byte)'\n')
+            {
+                // Network byte order, source first: the layout ProxyHeader keeps.
+                ulong addresses = 0;
+                Span<byte> pair = MemoryMarshal.AsBytes(new Span<ulong>(ref addresses));
+                BinaryPrimitives.WriteUInt32BigEndian(pair, sourceAddress);
+                BinaryPrimitives.WriteUInt32BigEndian(pair.Slice(4), destinationAddress);
+                bytesConsumed = position + 1;
+                ProxyHeader.Initialize(
+                    out header, ProxyVersion.V1, ProxyCommand.Proxy, ProxyAddressFamily.InterNetwork, ProxyTransport.Stream,
+                    pair, sourcePort, destinationPort, bytesConsumed, 0, 0);
+                return true;
+            }
+        }
+        else if (version == (byte)'6')
+        {
+            Inet6AddressPair addresses = default;
+            Span<byte> pair = addresses;
+
+            // The CR (at position - 1) must sit at index 105 or earlier (V1-09); unlike TCP4, a TCP6 line can be longer.
+            if (TryReadIPv6Field(source, ref position, pair.Slice(0, 16)) &&
+                TryReadIPv6Field(source, ref position, pair.Slice(16, 16)) &&
+                TryReadPortField(source, ref position, (byte)' ', out ushort sourcePort) &&
+                TryReadPortField(source, ref position, (byte)'\r', out ushort destinationPort) &&
+                position <= WireFormat.V1MaxLength - 1 && position < source.Length && source[position] == (byte)'\n')
+            {
+                bytesConsumed = position + 1;
+                ProxyHeader.Initialize(
+                    out header, ProxyVersion.V1, ProxyCommand.Proxy, ProxyAddressFamily.InterNetworkV6, ProxyTransport.Stream,
+                    pair, sourcePort, destinationPort, bytesConsumed, 0, 0);
+                return true;
+            }
+        }
+
+        header = default;
+        bytesConsumed = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// Reads a dotted quad and the space after it, with <see cref="TextAddressParser.TryParseIPv4"/>'s rules:
+    /// 4 parts of 1-3 digits, at most 255, no leading zeros (V1-04). The first octet ends up most significant.
+    /// </summary>
+    private static bool TryReadIPv4Field(ReadOnlySpan<byte> source, ref int position, out uint address)
+    {
+        address = 0;
+        int i = position;
+        for (int part = 0; part < 4; part++)
+        {
+            if ((uint)i >= (uint)source.Length)
+            {
+                return false;
+            }
+
+            uint value = (uint)(source[i] - '0');
+            if (value > 9)
+            {
+                return false;
+            }
+
+            i++;
+
+            // A leading 0 must be the whole part; otherwise up to two more digits.
+            if (value != 0)
+            {
+                for (int more = 0; more < 2 && (uint)i < (uint)source.Length; more++)
+                {
+                    uint digit = (uint)(source[i] - '0');
+                    if (digit > 9)
+                    {
+                        break;
+                    }
+
+                    value = (value * 10) + digit;
+                    i++;
+                }
+
+                if (value > 255)
+                {
+                    return false;
+                }
+            }
+
+            if ((uint)i >= (uint)source.Length || source[i] != (part < 3 ? (byte)'.' : (byte)' '))
+            {
+                return false;
+            }
+
+            i++;
+            address = (address << 8) | value;
+        }
+
+        position = i;
+        return true;
+    }
+
+    /// <summary>Reads an IPv6 address and the space after it, with <see cref="TextAddressParser.TryParseIPv6"/>.</summary>
+    private static bool TryReadIPv6Field(ReadOnlySpan<byte> source, ref int position, Span<byte> destination)
+    {
+        ReadOnlySpan<byte> rest = source.Slice(position);
+        int length = rest.Slice(0, Math.Min(rest.Length, TextAddressParser.MaxIPv6Length + 1)).IndexOf((byte)' ');
+        if (length < 0 || !TextAddressParser.TryParseIPv6(rest.Slice(0, length), destination))
+        {
+            return false;
+        }
+
+        position += length + 1;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads a port and the byte after it, which must be <paramref name="terminator"/>, with
+    /// <see cref="TextAddressParser.TryParsePort"/>'s rules: 1-5 digits, at most 65535, no leading zeros (V1-07).
+    /// </summary>
+    private static bool TryReadPortField(ReadOnlySpan<byte> source, ref int position, byte terminator, out ushort port)
+    {
+        port = 0;
+        int i = position;
+        if ((uint)i >= (uint)source.Length)
+        {
+            return false;
+        }
+
+        uint value = (uint)(source[i] - '0');
+        if (value > 9)
+        {
+            return false;
+        }
+
+        i++;
+        if (value != 0)
+        {
+            for (int more = 0; more < 4 && (uint)i < (uint)source.Length; more++)
+            {
+                uint digit = (uint)(source[i] - '0');
+                if (digit > 9)
+                {
+                    break;
+                }
+
+                value = (value * 10) + digit;
+                i++;
+            }
+
+            if (value > ushort.MaxValue)
+            {
+                return false;
+            }
+        }
+
+        if ((uint)i >= (uint)source.Length || source[i] != terminator)
+        {
+            return false;
+        }
+
+        port = (ushort)value;
+        position = i + 1;
+        return true;
+    }
+
+    /// <summary>Room for two IPv6 addresses, source then destination, as <see cref="ProxyHeader"/> keeps them.</summary>
+    [InlineArray(32)]
+    private struct Inet6AddressPair
+    {
+        private byte _element0;
+    }
+}
