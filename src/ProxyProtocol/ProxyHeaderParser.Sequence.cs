@@ -73,29 +73,35 @@ public static partial class ProxyHeaderParser
     {
         // The first 16 bytes tell the version and, for v2, the exact length.
         Span<byte> head = stackalloc byte[WireFormat.V2FixedLength];
-        int headLength = (int)Math.Min(source.Length, head.Length);
-        source.Slice(0, headLength).CopyTo(head);
+        int headLength = CopyPrefix(source, head);
         head = head.Slice(0, headLength);
 
         OperationStatus status = Parse(head, options, out header, out bytesConsumed, out error);
-        if (status != OperationStatus.NeedMoreData || headLength == source.Length)
+        if (status != OperationStatus.NeedMoreData || headLength < WireFormat.V2FixedLength)
         {
-            return status;
+            return status; // final, or the whole sequence is shorter than the head
         }
 
         int needed = head[0] == (byte)'P'
             ? WireFormat.V1MaxLength
             : WireFormat.V2FixedLength + BinaryPrimitives.ReadUInt16BigEndian(head.Slice(WireFormat.V2LengthOffset));
-        int length = (int)Math.Min(source.Length, needed);
+        long available = source.Length;
+        if (available == headLength)
+        {
+            return status;
+        }
 
+        int length = (int)Math.Min(available, needed);
+
+        // Sized to the header, not to the limit: the stack copy is zeroed first, and most headers are short.
         byte[]? rented = null;
         Span<byte> buffer = length <= StackCopyLimit
-            ? stackalloc byte[StackCopyLimit]
+            ? stackalloc byte[length]
             : (rented = ArrayPool<byte>.Shared.Rent(length));
         try
         {
             buffer = buffer.Slice(0, length);
-            source.Slice(0, length).CopyTo(buffer);
+            CopyPrefix(source, buffer);
             return Parse(buffer, options, out header, out bytesConsumed, out error);
         }
         finally
@@ -105,5 +111,27 @@ public static partial class ProxyHeaderParser
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>
+    /// Copies the first bytes of a sequence, as many as fit in <paramref name="destination"/>, segment by
+    /// segment (cheaper than slicing the sequence first); returns how many were copied.
+    /// </summary>
+    private static int CopyPrefix(in ReadOnlySequence<byte> source, Span<byte> destination)
+    {
+        int copied = 0;
+        foreach (ReadOnlyMemory<byte> segment in source)
+        {
+            ReadOnlySpan<byte> span = segment.Span;
+            int count = Math.Min(span.Length, destination.Length - copied);
+            span.Slice(0, count).CopyTo(destination.Slice(copied));
+            copied += count;
+            if (copied == destination.Length)
+            {
+                break;
+            }
+        }
+
+        return copied;
     }
 }

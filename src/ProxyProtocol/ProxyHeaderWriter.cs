@@ -87,7 +87,7 @@ public static class ProxyHeaderWriter
     /// <exception cref="ArgumentException"><paramref name="tlvs"/> is not a run of whole TLVs, or the header would exceed 65551 bytes.</exception>
     public static OperationStatus WriteV2(in ProxyHeader header, ReadOnlySpan<byte> tlvs, Span<byte> destination, out int bytesWritten)
     {
-        int crcValueOffset = FindCrcValue(tlvs);
+        int crcValueOffset = tlvs.IsEmpty ? -1 : FindCrcValue(tlvs);
         int length = GetV2Length(header, tlvs.Length);
         if (length > WireFormat.V2MaxLength)
         {
@@ -141,25 +141,40 @@ public static class ProxyHeaderWriter
     /// <summary>Writes the fixed 16 bytes and the address block; returns where the TLVs start.</summary>
     internal static int WriteV2Prefix(in ProxyHeader header, Span<byte> destination, int totalLength)
     {
-        WireFormat.V2Signature.CopyTo(destination);
-        destination[WireFormat.V2VersionCommandOffset] = (byte)(WireFormat.V2Version | (byte)header.Command);
-        destination[WireFormat.V2FamilyOffset] = (byte)(((byte)header.AddressFamily << 4) | (byte)header.Transport);
-        BinaryPrimitives.WriteUInt16BigEndian(destination.Slice(WireFormat.V2LengthOffset), (ushort)(totalLength - WireFormat.V2FixedLength));
+        ProxyAddressFamily family = header.AddressFamily;
+        ReadOnlySpan<byte> addresses = header.Addresses;
+        bool hasPorts = family is ProxyAddressFamily.InterNetwork or ProxyAddressFamily.InterNetworkV6;
+        int prefixLength = WireFormat.V2FixedLength + addresses.Length + (hasPorts ? 4 : 0);
+        Span<byte> prefix = destination.Slice(0, prefixLength);
 
-        // Address block (V2-06): src addr, dst addr, then src port, dst port for IP families.
-        Span<byte> block = destination.Slice(WireFormat.V2FixedLength);
-        ReadOnlySpan<byte> source = header.SourceAddress;
-        source.CopyTo(block);
-        header.DestinationAddress.CopyTo(block.Slice(source.Length));
-        int offset = 2 * source.Length;
-        if (header.AddressFamily is ProxyAddressFamily.InterNetwork or ProxyAddressFamily.InterNetworkV6)
+        WireFormat.V2Signature.CopyTo(prefix);
+        prefix[WireFormat.V2VersionCommandOffset] = (byte)(WireFormat.V2Version | (byte)header.Command);
+        prefix[WireFormat.V2FamilyOffset] = (byte)(((byte)family << 4) | (byte)header.Transport);
+        BinaryPrimitives.WriteUInt16BigEndian(prefix.Slice(WireFormat.V2LengthOffset), (ushort)(totalLength - WireFormat.V2FixedLength));
+
+        // Address block (V2-06): src addr, dst addr (kept back to back by ProxyHeader, so one copy, of a
+        // constant length for the IP families), then src port, dst port for IP families.
+        Span<byte> block = prefix.Slice(WireFormat.V2FixedLength);
+        switch (addresses.Length)
         {
-            BinaryPrimitives.WriteUInt16BigEndian(block.Slice(offset), header.SourcePort);
-            BinaryPrimitives.WriteUInt16BigEndian(block.Slice(offset + 2), header.DestinationPort);
-            offset += 4;
+            case 8:
+                addresses.Slice(0, 8).CopyTo(block);
+                break;
+            case 32:
+                addresses.Slice(0, 32).CopyTo(block);
+                break;
+            default:
+                addresses.CopyTo(block);
+                break;
         }
 
-        return WireFormat.V2FixedLength + offset;
+        if (hasPorts)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(block.Slice(addresses.Length), header.SourcePort);
+            BinaryPrimitives.WriteUInt16BigEndian(block.Slice(addresses.Length + 2), header.DestinationPort);
+        }
+
+        return prefixLength;
     }
 
     /// <summary>Computes the CRC-32C of a finished header with its field zeroed, and stores it big-endian (CRC-02, CRC-03).</summary>
@@ -203,28 +218,37 @@ public static class ProxyHeaderWriter
     /// <summary>Formats a v1 line into a destination of at least 107 bytes.</summary>
     private static int FormatV1(in ProxyHeader header, Span<byte> destination)
     {
-        bool tcp4 = header.AddressFamily == ProxyAddressFamily.InterNetwork;
-        if (!header.HasAddresses || header.Transport != ProxyTransport.Stream || !(tcp4 || header.AddressFamily == ProxyAddressFamily.InterNetworkV6))
+        ProxyAddressFamily family = header.AddressFamily;
+        bool tcp4 = family == ProxyAddressFamily.InterNetwork;
+        if (!header.HasAddresses || header.Transport != ProxyTransport.Stream || !(tcp4 || family == ProxyAddressFamily.InterNetworkV6))
         {
             ReadOnlySpan<byte> unknown = "PROXY UNKNOWN\r\n"u8;
             unknown.CopyTo(destination);
             return unknown.Length;
         }
 
-        ReadOnlySpan<byte> start = tcp4 ? "PROXY TCP4 "u8 : "PROXY TCP6 "u8;
-        start.CopyTo(destination);
-        int written = start.Length;
-        written += tcp4
-            ? TextAddressFormatter.WriteIPv4(header.SourceAddress, destination.Slice(written))
-            : TextAddressFormatter.WriteIPv6(header.SourceAddress, destination.Slice(written));
+        ReadOnlySpan<byte> addresses = header.Addresses;
+        int written;
+        if (tcp4)
+        {
+            "PROXY TCP4 "u8.CopyTo(destination);
+            written = TextAddressFormatter.WriteIPv4(addresses.Slice(0, 4), destination, "PROXY TCP4 "u8.Length);
+            destination[written++] = (byte)' ';
+            written = TextAddressFormatter.WriteIPv4(addresses.Slice(4, 4), destination, written);
+        }
+        else
+        {
+            "PROXY TCP6 "u8.CopyTo(destination);
+            written = "PROXY TCP6 "u8.Length;
+            written += TextAddressFormatter.WriteIPv6(addresses.Slice(0, 16), destination.Slice(written));
+            destination[written++] = (byte)' ';
+            written += TextAddressFormatter.WriteIPv6(addresses.Slice(16, 16), destination.Slice(written));
+        }
+
         destination[written++] = (byte)' ';
-        written += tcp4
-            ? TextAddressFormatter.WriteIPv4(header.DestinationAddress, destination.Slice(written))
-            : TextAddressFormatter.WriteIPv6(header.DestinationAddress, destination.Slice(written));
+        written = TextAddressFormatter.WritePort(header.SourcePort, destination, written);
         destination[written++] = (byte)' ';
-        written += TextAddressFormatter.WriteDecimal(header.SourcePort, destination.Slice(written));
-        destination[written++] = (byte)' ';
-        written += TextAddressFormatter.WriteDecimal(header.DestinationPort, destination.Slice(written));
+        written = TextAddressFormatter.WritePort(header.DestinationPort, destination, written);
         destination[written++] = (byte)'\r';
         destination[written++] = (byte)'\n';
         return written;

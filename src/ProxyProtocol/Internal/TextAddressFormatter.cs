@@ -7,21 +7,72 @@ namespace ProxyProtocol.Internal;
 internal static class TextAddressFormatter
 {
     /// <summary>Writes a dotted quad; returns the bytes written. <paramref name="destination"/> holds at least 15 bytes.</summary>
-    public static int WriteIPv4(ReadOnlySpan<byte> address, Span<byte> destination)
-    {
-        int written = 0;
-        for (int i = 0; i < 4; i++)
-        {
-            if (i > 0)
-            {
-                destination[written++] = (byte)'.';
-            }
+    public static int WriteIPv4(ReadOnlySpan<byte> address, Span<byte> destination) => WriteIPv4(address, destination, 0);
 
-            written += WriteDecimal(address[i], destination.Slice(written));
+    /// <summary>Writes a dotted quad at <paramref name="offset"/>; returns the offset after it. At most 15 bytes.</summary>
+    public static int WriteIPv4(ReadOnlySpan<byte> address, Span<byte> destination, int offset)
+    {
+        offset = WriteBelow1000(address[0], destination, offset);
+        destination[offset++] = (byte)'.';
+        offset = WriteBelow1000(address[1], destination, offset);
+        destination[offset++] = (byte)'.';
+        offset = WriteBelow1000(address[2], destination, offset);
+        destination[offset++] = (byte)'.';
+        return WriteBelow1000(address[3], destination, offset);
+    }
+
+    /// <summary>Writes a port (0-65535) in decimal at <paramref name="offset"/>; returns the offset after it. At most 5 bytes.</summary>
+    public static int WritePort(ushort port, Span<byte> destination, int offset)
+    {
+        uint value = port;
+        if (value >= 100)
+        {
+            // The last two digits from the pair table, the rest (1-3 digits) in front of them.
+            uint high = value / 100;
+            offset = WriteBelow1000(high, destination, offset);
+            WritePair(value - (high * 100), destination, offset);
+            return offset + 2;
         }
 
-        return written;
+        return WriteBelow100(value, destination, offset);
     }
+
+    /// <summary>Writes 0-999 without leading zeros; returns the offset after it.</summary>
+    private static int WriteBelow1000(uint value, Span<byte> destination, int offset)
+    {
+        if (value < 100)
+        {
+            return WriteBelow100(value, destination, offset);
+        }
+
+        uint hundreds = value / 100;
+        destination[offset] = (byte)('0' + hundreds);
+        WritePair(value - (hundreds * 100), destination, offset + 1);
+        return offset + 3;
+    }
+
+    private static int WriteBelow100(uint value, Span<byte> destination, int offset)
+    {
+        if (value < 10)
+        {
+            destination[offset] = (byte)('0' + value);
+            return offset + 1;
+        }
+
+        WritePair(value, destination, offset);
+        return offset + 2;
+    }
+
+    /// <summary>Writes 00-99 as two digits.</summary>
+    private static void WritePair(uint value, Span<byte> destination, int offset)
+    {
+        ReadOnlySpan<byte> pair = DigitPairs.Slice((int)(2 * value), 2);
+        pair.CopyTo(destination.Slice(offset, 2));
+    }
+
+    /// <summary>"00" to "99": one lookup per two digits instead of a division each.</summary>
+    private static ReadOnlySpan<byte> DigitPairs =>
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
 
     /// <summary>
     /// Writes RFC 5952 canonical IPv6 text (lowercase, no leading zeros, the longest run of two or more zero
