@@ -9,6 +9,8 @@ namespace ProxyProtocol.Benchmarks;
 /// a value that depends on the parsed fields, so the JIT cannot drop the work.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
+[MinColumn]
 public class ParseBenchmarks
 {
     private byte[] _v1Tcp4 = [];
