@@ -28,7 +28,7 @@ LIB_ASSEMBLIES="${LIB_ASSEMBLIES:-ProxyProtocol.dll}"   # instrumented; space-se
 CORPUS_DIR="${CORPUS_DIR:-$HERE/corpus}"
 DICT_FILE="${DICT_FILE:-$HERE/proxy.dict}"
 OUT_DIR="${OUT_DIR:-$HERE/out}"                         # git-ignored (fuzz/.gitignore)
-EXEC_TIMEOUT_MS="${EXEC_TIMEOUT_MS:-1000}"              # afl -t: a child's first exec pays for JIT; keep >= 500
+EXEC_TIMEOUT_MS="${EXEC_TIMEOUT_MS:-3000}"              # afl -t (an execution takes ~0.1 ms; see README "Timeouts")
 PUBLISH_ARGS="${PUBLISH_ARGS:-}"                        # extra `dotnet publish` arguments
 HEX_MAX_BYTES="${HEX_MAX_BYTES:-1024}"                  # cap on the bytes hex-dumped per finding
 # ---------------------------------------------------------------------------------------------------
@@ -46,6 +46,10 @@ export AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1  # don't abort when core_pattern 
 export AFL_SKIP_CPUFREQ=1                       # the CPU governor is not ours to change
 export AFL_TRY_AFFINITY=1                       # pin to a free core (about 2x faster) but carry on if none is free
 export AFL_FORKSRV_INIT_TMOUT="${AFL_FORKSRV_INIT_TMOUT:-30000}"  # ms for `dotnet` to start and say hello
+# A timed-out execution kills SharpFuzz's child process; afl then re-runs the input with this timeout to
+# confirm the hang, and that re-run pays for a cold `dotnet` start. Give it room, or one stall of a busy
+# machine turns into a "confirmed" hang.
+export AFL_HANG_TMOUT="${AFL_HANG_TMOUT:-10000}"
 
 die() { echo "run.sh: $*" >&2; exit 2; }
 hex() { head -c "$HEX_MAX_BYTES" "$1" | od -An -v -tx1 | tr -d ' \n'; }
@@ -107,21 +111,24 @@ fi
 
 stat_of() { sed -n "s/^$1 *: *//p" "$STATS"; }
 
-report() { # $1 = crash|hang, $2 = directory
-  local kind=$1 dir=$2 f size replay
+report() { # $1 = crash|hang, $2 = directory; counts findings that replay into $reproduced
+  local kind=$1 dir=$2 f size replay rc
   for f in "$dir"/id:*; do
     [[ -e "$f" ]] || continue
     size=$(wc -c <"$f")
     echo "--- $kind: $f ($size bytes)"
     echo "    hex: $(hex "$f")$([[ $size -gt $HEX_MAX_BYTES ]] && echo "... (truncated)")"
-    if [[ $kind == crash ]]; then
-      # Outside afl-fuzz SharpFuzz runs the target once on stdin: the escaping exception is printed.
-      replay=$( { timeout 20 "$DOTNET" "$PUB_DIR/$HARNESS_DLL" <"$f" 2>&1; } 2>&1 || true)
+    # The target is deterministic, so a real finding replays. Outside afl-fuzz SharpFuzz runs the target
+    # once on stdin: an escaping exception is printed and the process aborts (exit 134).
+    rc=0; replay=$( { timeout "$(( AFL_HANG_TMOUT / 1000 + 10 ))" "$DOTNET" "$PUB_DIR/$HARNESS_DLL" <"$f" 2>&1; } 2>&1 ) || rc=$?
+    if [[ $rc -ne 0 ]]; then
+      reproduced=$((reproduced + 1))
+      [[ $rc -eq 124 ]] && echo "    replay: REPRODUCED (still running after $(( AFL_HANG_TMOUT / 1000 + 10 )) s)" || echo "    replay: REPRODUCED (exit $rc)"
     else
-      replay=$( { timeout 10 "$DOTNET" "$PUB_DIR/$HARNESS_DLL" "$f" 2>&1; } 2>&1 ) && replay="finished: $replay" \
-        || replay="still running after 10 s, or failed (exit $?): $replay"
+      echo "    replay: not reproduced (exit 0): the input passes on its own; the timeout or crash came from the"
+      echo "            machine (a stall, a killed child process), not from this input. See fuzz/README.md."
     fi
-    echo "    replay: dotnet $PUB_DIR/$HARNESS_DLL < '$f'"
+    echo "    command: dotnet $PUB_DIR/$HARNESS_DLL < '$f'"
     printf '%s\n' "$replay" | grep -v '^[[:space:]]*$' | grep -v '^ *at System\.' | head -6 | cut -c1-400 | sed 's/^/      /' || true
   done
 }
@@ -130,11 +137,13 @@ crashes=$(find "$FINDINGS_DIR/default/crashes" -name 'id:*' 2>/dev/null | wc -l)
 hangs=$(find "$FINDINGS_DIR/default/hangs" -name 'id:*' 2>/dev/null | wc -l)
 
 echo "== results"
+reproduced=0
 report crash "$FINDINGS_DIR/default/crashes"
 report hang "$FINDINGS_DIR/default/hangs"
 execs=$(stat_of execs_done); rt=$(stat_of run_time)
 echo "crashes: $crashes"
 echo "hangs: $hangs"
+echo "reproduced on replay: $reproduced of $((crashes + hangs))"
 echo "execs_done: $execs"
 echo "run_time: $rt s"
 echo "execs_per_sec: $(( rt > 0 ? execs / rt : execs ))"
