@@ -74,7 +74,7 @@ public readonly partial struct ProxyHeader
 
     /// <summary>
     /// Creates the endpoint for a 108-byte Unix address slot. <c>new UnixDomainSocketEndPoint(string)</c>
-    /// throws for paths the wire carries legitimately: empty (an unnamed client socket, as HAProxy sends),
+    /// throws for paths the wire carries legitimately: empty (an unnamed client socket: a proxy copies its all-NUL address),
     /// 108 bytes with no NUL, or bytes that are not UTF-8. Built from a socket address, as the runtime does
     /// for a socket's own peer, the endpoint keeps the exact bytes and nothing throws.
     /// </summary>

@@ -78,10 +78,11 @@ public class FuzzRegressionTests
     }
 
     /// <summary>
-    /// V2-06: Unix addresses are 108-byte NUL-padded slots, and any bytes may arrive there. HAProxy sends an
-    /// all-NUL source for an unnamed client socket. <c>new UnixDomainSocketEndPoint(string)</c> threw
-    /// ArgumentOutOfRangeException for an empty path, for 108 bytes with no NUL, and for bytes that are not
-    /// UTF-8 (which decode longer); the endpoint getters must not throw on a header the parser accepted.
+    /// V2-06: Unix addresses are 108-byte NUL-padded slots, and any bytes may arrive there; an unnamed
+    /// client socket has an all-NUL address, which a proxy relays as it is.
+    /// <c>new UnixDomainSocketEndPoint(string)</c> threw ArgumentOutOfRangeException for an empty path, for
+    /// 108 bytes with no NUL, and for bytes that are not UTF-8 (which decode longer); the endpoint getters
+    /// must not throw on a header the parser accepted.
     /// </summary>
     [Theory]
     [InlineData("unnamed", "")]
