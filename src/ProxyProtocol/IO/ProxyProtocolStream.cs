@@ -21,7 +21,7 @@ namespace ProxyProtocol;
 /// <para>
 /// The decision needs the first bytes: a connection without a header is recognised as soon as a byte
 /// differs from both signatures (<c>"PROXY "</c>, or the v2 signature), usually the first one; those few
-/// bytes (at most 15) are then served again by <see cref="Read(Span{byte})"/> before the inner stream's.
+/// bytes (at most 16) are then served again by <see cref="Read(Span{byte})"/> before the inner stream's.
 /// A client that sends nothing, or stops inside a signature prefix, keeps the decision waiting: bound
 /// it with the token. Once a signature has matched, the header is required: an invalid one throws
 /// <see cref="ProxyProtocolException"/> as in the strict mode. Header bytes are read exactly, so with a

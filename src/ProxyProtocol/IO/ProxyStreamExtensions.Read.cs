@@ -15,10 +15,12 @@ namespace ProxyProtocol;
 /// <b>Reading is exact.</b> <see cref="ReadProxyHeaderAsync"/> never reads a byte past the header, so the same
 /// stream can be handed on as it is (to an <see cref="System.Net.Security.SslStream"/>, an HTTP parser, a
 /// protocol that speaks first) and the first application byte is still there. A stream cannot peek, so
-/// each read asks only for bytes the header is certain to still have: a v2 header takes two reads (the
-/// 16-byte fixed part, then the announced length); a v1 line, which has no length, takes a few short reads
-/// sized from the fields still missing (about five for a typical <c>TCP4</c> line, never more than one
-/// read per byte). The alternative, reading ahead and returning a wrapper stream that replays the extra
+/// each read asks only for bytes the header is certain to still have. The first read asks for 15 bytes,
+/// the shortest header of either version (<c>PROXY UNKNOWN\r\n</c>); a v2 header then takes one more byte
+/// to complete its 16-byte fixed part and one read for the announced length (three reads); a v1 line,
+/// which has no length, takes a few short reads sized from the fields still missing (six for
+/// <c>PROXY TCP4 192.168.0.1 192.168.0.11 56324 443</c>, never more than one read per byte). On a stream
+/// whose data arrives in pieces, a read returns what is there, and the reader simply asks again. The alternative, reading ahead and returning a wrapper stream that replays the extra
 /// bytes, would force every caller to swap streams and would break callers that keep the original; it is
 /// used only where it is unavoidable, for the optional-header mode of <see cref="ProxyProtocolStream"/>.
 /// </para>

@@ -9,10 +9,11 @@ namespace ProxyProtocol.Internal;
 /// the header's last byte into application data (RX-02).
 /// </summary>
 /// <remarks>
-/// The value is a lower bound for every valid header that starts with the prefix. v2 announces its length,
-/// so two reads suffice (16 bytes, then the rest). v1 has no length: the bound is built from the fields still
-/// missing (each takes at least one character, an IPv4 address at least seven, <c>"::"</c> two) plus CRLF,
-/// so a typical <c>TCP4</c> line arrives in about five reads instead of one per byte.
+/// The value is a lower bound for every valid header that starts with the prefix. Nothing is known before
+/// the first byte, so the first read asks for 15 bytes (the shortest v1 line, one less than v2's fixed
+/// part). v2 announces its length in bytes 14-15, so it takes three reads in all. v1 has no length: the bound
+/// is built from the fields still missing (each takes at least one character, an IPv4 address at least
+/// seven, <c>"::"</c> two) plus CRLF, so a typical <c>TCP4</c> line arrives in about six reads, not one per byte.
 /// </remarks>
 internal static class HeaderLengthBound
 {
