@@ -125,6 +125,21 @@ public class StreamReadTests
     }
 
     [Fact]
+    public async Task Header_timeout_stops_a_NetworkStream_read_that_stalls_mid_header()
+    {
+        // RX-04: the peer sent part of a v1 line and stopped; the caller's deadline ends the wait.
+        using var loopback = new Loopback(System.Net.IPAddress.Loopback);
+        (Socket client, Socket server) = await loopback.ConnectAsync();
+        using (client)
+        using (var stream = new NetworkStream(server, ownsSocket: true))
+        {
+            await Loopback.SendAllAsync(client, "PROXY TCP4 10.0.0.1 "u8.ToArray());
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stream.ReadProxyHeaderAsync(cancellationToken: cts.Token).AsTask().WaitAsync(Loopback.Timeout));
+        }
+    }
+
+    [Fact]
     public void Arguments_are_checked_before_reading()
     {
         Assert.Throws<ArgumentNullException>(() => ((Stream)null!).ReadProxyHeaderAsync());
