@@ -127,6 +127,29 @@ public class OutboundTests
         Assert.Empty(stream.Writes);
     }
 
+    [Fact]
+    public async Task Header_writes_allocate_nothing_after_warm_up()
+    {
+        // The synchronous Stream path formats on the stack; the PipeWriter path formats into the pipe's memory.
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        for (int i = 0; i < 2; i++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Stream.Null.WriteProxyHeader(s_tcp6, ProxyVersion.V1);
+            Stream.Null.WriteProxyHeader(s_tcp6, ProxyVersion.V2);
+            ValueTask<FlushResult> flush = pipe.Writer.WriteProxyHeaderAsync(s_tcp6, ProxyVersion.V2);
+            Assert.True(flush.IsCompletedSuccessfully);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            ReadResult read = await pipe.Reader.ReadAsync();
+            Assert.Equal(16 + 36, read.Buffer.Length);
+            pipe.Reader.AdvanceTo(read.Buffer.End);
+            if (i == 1)
+            {
+                Assert.Equal(0, allocated);
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Headers))]
     public async Task PipeWriter_gets_the_header_in_one_segment_and_flushes(string kind, ProxyVersion version)
