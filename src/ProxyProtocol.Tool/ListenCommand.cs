@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
@@ -122,7 +123,7 @@ internal static class ListenCommand
                 if (!result.IsDone)
                 {
                     (string code, string message) = result.TimedOut
-                        ? ("HeaderTimeout", $"No complete PROXY header within {settings.HeaderTimeout.TotalSeconds} seconds.")
+                        ? ("HeaderTimeout", $"No complete PROXY header within {settings.HeaderTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} seconds.")
                         : (result.Error.ToString(), ProxyProtocolException.GetMessage(result.Error));
                     reporter.ReportError(remote, local, code, message, Preview(result.Buffer, 0, result.Count, settings.PreviewBytes));
                     return;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
@@ -64,7 +65,7 @@ internal static class SendCommand
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            await streams.Error.WriteLineAsync($"proxyproto send: {target}: no connection within {connectTimeout.TotalSeconds} seconds").ConfigureAwait(false);
+            await streams.Error.WriteLineAsync($"proxyproto send: {target}: no connection within {connectTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} seconds").ConfigureAwait(false);
             return ExitCodes.NetworkError;
         }
         catch (OperationCanceledException)
