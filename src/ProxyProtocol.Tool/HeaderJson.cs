@@ -277,7 +277,7 @@ internal static class HeaderJson
         }
 
         // The caller parsed without verification (--no-verify-crc): ask the parser again with it (CRC-04).
-        ProxyParserOptions check = new() { MaxHeaderLength = ProxyParserOptions.MaxMaxHeaderLength, AllowIPv4InTcp6 = true };
+        ProxyParserOptions check = new() { MaxHeaderLength = ProxyParserOptions.MaxMaxHeaderLength };
         return ProxyHeaderParser.Parse(headerBytes.Slice(0, header.Length), check, out _, out _, out ProxyHeaderError error) == OperationStatus.Done
             ? "valid"
             : error == ProxyHeaderError.Crc32cMismatch ? "invalid" : null;

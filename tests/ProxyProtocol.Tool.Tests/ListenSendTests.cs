@@ -170,7 +170,7 @@ public class ListenSendTests
     public async Task Listen_handles_connections_concurrently()
     {
         // A stalled client does not hold up the next one: its report comes first, the stalled one times out later.
-        (Task<ToolResult> listen, int port) = await StartListenAsync("--count", "2", "--json", "--timeout", "1");
+        (Task<ToolResult> listen, int port) = await StartListenAsync("--count", "2", "--json", "--timeout", "2");
 
         using Socket stalled = await ConnectAsync(port);
         await stalled.SendAsync(Encoding.ASCII.GetBytes("PROXY"));
