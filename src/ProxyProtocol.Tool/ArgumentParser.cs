@@ -15,7 +15,7 @@ internal static class ArgumentParser
 {
     public const string HelpOption = "--help";
 
-    public static ParsedArguments Parse(string command, ReadOnlySpan<string> args, IReadOnlyList<OptionSpec> specs, int maxPositionals)
+    public static ParsedArguments Parse(ReadOnlySpan<string> args, IReadOnlyList<OptionSpec> specs, int maxPositionals)
     {
         // Help wins over every other mistake on the line: "decode --bogus --help" shows the help.
         foreach (string arg in args)
@@ -27,7 +27,7 @@ internal static class ArgumentParser
 
             if (arg is HelpOption or "-h")
             {
-                return new ParsedArguments(command, [], [], helpRequested: true);
+                return new ParsedArguments([], [], helpRequested: true);
             }
         }
 
@@ -94,7 +94,7 @@ internal static class ArgumentParser
             throw new UsageException($"unexpected argument '{positionals[maxPositionals]}'");
         }
 
-        return new ParsedArguments(command, options, positionals, helpRequested: false);
+        return new ParsedArguments(options, positionals, helpRequested: false);
     }
 
     private static OptionSpec? Find(IReadOnlyList<OptionSpec> specs, string name)

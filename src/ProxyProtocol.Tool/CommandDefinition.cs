@@ -50,7 +50,7 @@ internal sealed class CommandDefinition
     /// <exception cref="UsageException">The arguments are wrong.</exception>
     public Task<int> RunAsync(ReadOnlySpan<string> args, StandardStreams streams, CancellationToken cancellationToken)
     {
-        ParsedArguments parsed = ArgumentParser.Parse(Name, args, Options, MaxPositionals);
+        ParsedArguments parsed = ArgumentParser.Parse(args, Options, MaxPositionals);
         if (parsed.HelpRequested)
         {
             streams.WriteOutput(GetHelp());

@@ -125,7 +125,7 @@ internal static class ListenCommand
                     (string code, string message) = result.TimedOut
                         ? ("HeaderTimeout", $"No complete PROXY header within {settings.HeaderTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} seconds.")
                         : (result.Error.ToString(), ProxyProtocolException.GetMessage(result.Error));
-                    reporter.ReportError(remote, local, code, message, Preview(result.Buffer, 0, result.Count, settings.PreviewBytes));
+                    reporter.ReportError(remote, local, code, message, result.Buffer.AsMemory(0, Math.Min(result.Count, settings.PreviewBytes)));
                     return;
                 }
 
@@ -173,9 +173,6 @@ internal static class ListenCommand
 
         return Math.Min(count, wanted);
     }
-
-    private static ReadOnlyMemory<byte> Preview(byte[] buffer, int start, int count, int limit) =>
-        buffer.AsMemory(start, Math.Min(count - start, limit));
 
     private sealed record Settings(bool Json, int? Count, TimeSpan HeaderTimeout, int PreviewBytes, TimeSpan DataTimeout, ProxyParserOptions ParserOptions);
 

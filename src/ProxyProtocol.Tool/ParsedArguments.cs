@@ -10,16 +10,12 @@ internal readonly record struct ParsedOption(string Name, string? Value);
 /// <summary>A command line split into options (in the order given) and positional arguments.</summary>
 internal sealed class ParsedArguments
 {
-    public ParsedArguments(string command, IReadOnlyList<ParsedOption> options, IReadOnlyList<string> positionals, bool helpRequested)
+    public ParsedArguments(IReadOnlyList<ParsedOption> options, IReadOnlyList<string> positionals, bool helpRequested)
     {
-        Command = command;
         Options = options;
         Positionals = positionals;
         HelpRequested = helpRequested;
     }
-
-    /// <summary>The command these arguments were given to, for messages.</summary>
-    public string Command { get; }
 
     /// <summary>Every option in command-line order; order matters for TLVs.</summary>
     public IReadOnlyList<ParsedOption> Options { get; }

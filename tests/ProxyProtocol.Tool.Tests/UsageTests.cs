@@ -77,6 +77,7 @@ public class UsageTests
     [InlineData("proxyproto decode: option --hex needs a value (HEX) (see 'proxyproto decode --help')", "decode", "--hex")]
     [InlineData("proxyproto decode: option --pretty takes no value (see 'proxyproto decode --help')", "decode", "--pretty=yes")]
     [InlineData("proxyproto decode: unexpected argument 'extra' (see 'proxyproto decode --help')", "decode", "extra")]
+    [InlineData("proxyproto decode: unexpected argument '--hex' (see 'proxyproto decode --help')", "decode", "--", "--hex")]
     [InlineData("proxyproto decode: --max-header-length: '15' is not a whole number from 16 to 65551 (see 'proxyproto decode --help')", "decode", "--max-header-length", "15")]
     [InlineData("proxyproto encode: say what to encode: --src and --dst, --local, or --unknown (see 'proxyproto encode --help')", "encode")]
     [InlineData("proxyproto encode: option --src needs a value (ADDR) (see 'proxyproto encode --help')", "encode", "--src", "--dst", "1.2.3.4:5")]
