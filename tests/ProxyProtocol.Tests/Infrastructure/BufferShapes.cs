@@ -19,8 +19,8 @@ public enum BufferShape
     /// <summary>A single-segment sequence.</summary>
     SingleSegment,
 
-    /// <summary>Two segments cut at one index (each index gets its own case), inside a guarded array.</summary>
-    Split,
+    /// <summary>Two segments inside a guarded array, cut at every index in turn (0 and the length included).</summary>
+    SplitAtEveryIndex,
 
     /// <summary>One segment per byte.</summary>
     BytePerSegment,
@@ -40,20 +40,8 @@ internal static class BufferShapes
     // past the header finds something plausible rather than garbage.
     private static readonly byte[] s_trailing = Hex.Concat(Hex.Ascii("\r\nPROXY TCP4 "), Hex.Parse("0d0a0d0a000d0a515549540a2111"));
 
-    /// <summary>Every (shape, split index) pair for an input of <paramref name="length"/> bytes.</summary>
-    public static IEnumerable<(BufferShape Shape, int SplitAt)> Enumerate(int length)
-    {
-        yield return (BufferShape.Whole, 0);
-        yield return (BufferShape.Guarded, 0);
-        yield return (BufferShape.TrailingData, 0);
-        yield return (BufferShape.SingleSegment, 0);
-        for (int i = 0; i <= length; i++)
-        {
-            yield return (BufferShape.Split, i);
-        }
-
-        yield return (BufferShape.BytePerSegment, 0);
-    }
+    /// <summary>Every shape.</summary>
+    public static IReadOnlyList<BufferShape> All { get; } = Enum.GetValues<BufferShape>();
 
     /// <summary>Parses <paramref name="input"/> as one contiguous span: the reference every other shape must match.</summary>
     public static ParseOutcome ParseWhole(byte[] input, in ProxyParserOptions options)
@@ -64,8 +52,12 @@ internal static class BufferShapes
         return outcome;
     }
 
-    /// <summary>Parses <paramref name="input"/> laid out as <paramref name="shape"/>, and checks it against the span parse.</summary>
-    public static ParseOutcome Parse(byte[] input, BufferShape shape, int splitAt, in ProxyParserOptions options)
+    /// <summary>
+    /// Parses <paramref name="input"/> laid out as <paramref name="shape"/> and checks it against the span
+    /// parse. All the outcomes of <see cref="BufferShape.SplitAtEveryIndex"/> are checked; since they must
+    /// all equal the span parse, the one returned stands for every split.
+    /// </summary>
+    public static ParseOutcome Parse(byte[] input, BufferShape shape, in ProxyParserOptions options)
     {
         ParseOutcome reference = ParseWhole(input, options);
         ParseOutcome actual = shape switch
@@ -77,21 +69,30 @@ internal static class BufferShapes
             BufferShape.Guarded => ParseGuarded(input, options),
             BufferShape.TrailingData => ParseWithTrailingData(input, options),
             BufferShape.SingleSegment => ParseSequence(input, new ReadOnlySequence<byte>(input), options),
-            BufferShape.Split => ParseSplit(input, splitAt, options),
+            BufferShape.SplitAtEveryIndex => ParseEverySplit(input, reference, options),
             BufferShape.BytePerSegment => ParseSequence(input, Sequences.BytePerSegment(input), options),
             _ => throw new ArgumentOutOfRangeException(nameof(shape)),
         };
 
-        AssertSame(reference, actual, $"{shape}{(shape == BufferShape.Split ? "@" + splitAt : string.Empty)}");
+        AssertSame(reference, actual, shape.ToString());
+        return actual;
+    }
+
+    /// <summary>Parses <paramref name="input"/> as two segments cut at <paramref name="splitAt"/>, and checks it against the span parse.</summary>
+    public static ParseOutcome ParseSplit(byte[] input, int splitAt, in ProxyParserOptions options)
+    {
+        ParseOutcome reference = ParseWhole(input, options);
+        ParseOutcome actual = ParseSplitCore(input, splitAt, options);
+        AssertSame(reference, actual, $"Split@{splitAt}");
         return actual;
     }
 
     /// <summary>Parses every shape of <paramref name="input"/>; returns the span outcome.</summary>
     public static ParseOutcome ParseAllShapes(byte[] input, in ProxyParserOptions options)
     {
-        foreach ((BufferShape shape, int splitAt) in Enumerate(input.Length))
+        foreach (BufferShape shape in All)
         {
-            Parse(input, shape, splitAt, options);
+            Parse(input, shape, options);
         }
 
         return ParseWhole(input, options);
@@ -161,7 +162,19 @@ internal static class BufferShapes
         return new ParseOutcome(status, header, consumed, error, input);
     }
 
-    private static ParseOutcome ParseSplit(byte[] input, int splitAt, in ProxyParserOptions options)
+    private static ParseOutcome ParseEverySplit(byte[] input, ParseOutcome reference, in ProxyParserOptions options)
+    {
+        ParseOutcome last = reference;
+        for (int splitAt = 0; splitAt <= input.Length; splitAt++)
+        {
+            last = ParseSplitCore(input, splitAt, options);
+            AssertSame(reference, last, $"Split@{splitAt}");
+        }
+
+        return last;
+    }
+
+    private static ParseOutcome ParseSplitCore(byte[] input, int splitAt, in ProxyParserOptions options)
     {
         byte[] backing = new byte[GuardLength + input.Length + GuardLength];
         backing.AsSpan().Fill(GuardByte);
