@@ -154,6 +154,31 @@ public class V2ParserTests
         Assert.Equal("/run/syslog.sock", header.GetDestinationEndPoint()!.ToString());
     }
 
+    // V2-06: an unnamed client socket (the usual Unix client) sends an all-NUL path; the endpoint has an
+    // empty path, as Socket.RemoteEndPoint gives for such a peer.
+    [Theory]
+    [ShapedVectors(TestVectors.V2UnixUnnamedClient)]
+    public void V2_06_unnamed_Unix_client_has_an_empty_path(ShapedInput input)
+    {
+        ProxyHeader header = input.Parse().Header;
+
+        UnixDomainSocketEndPoint source = Assert.IsType<UnixDomainSocketEndPoint>(header.GetSourceEndPoint());
+        Assert.Equal(string.Empty, source.ToString());
+        Assert.Equal("/run/haproxy.sock", header.GetDestinationEndPoint()!.ToString());
+        Assert.Equal("PROXY UNIX-STREAM  -> /run/haproxy.sock (v2)", header.ToString());
+    }
+
+    // V2-06: a path may fill all 108 bytes with no NUL.
+    [Theory]
+    [ShapedVectors(TestVectors.V2UnixPathOf108Bytes)]
+    public void V2_06_Unix_path_of_108_bytes_is_read_whole(ShapedInput input)
+    {
+        ProxyHeader header = input.Parse().Header;
+
+        Assert.Equal("/" + new string('s', 107), header.GetSourceEndPoint()!.ToString());
+        Assert.Equal("/" + new string('d', 107), header.GetDestinationEndPoint()!.ToString());
+    }
+
     // V2-07: len shorter than the family's address block is rejected for PROXY, from the 16 fixed bytes.
     [Theory]
     [ShapedVectors("v2-07-inet-len-11", "v2-07-inet6-len-35", "v2-07-unix-len-215", "v2-07-udp4-len-0")]

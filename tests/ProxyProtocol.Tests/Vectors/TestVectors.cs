@@ -61,6 +61,8 @@ internal static class TestVectors
     public const string V2Udp6 = "udp02-v2-udp6";
     public const string V2UnixStream = "v2-04-unix-stream";
     public const string V2UnixDatagramAbstract = "v2-04-unix-dgram-abstract";
+    public const string V2UnixUnnamedClient = "v2-06-unix-unnamed-client";
+    public const string V2UnixPathOf108Bytes = "v2-06-unix-108-byte-path";
     public const string V2LocalWithInetBlock = "sem02-local-with-inet-block";
     public const string V2LocalWithBlockAndTlvs = "quirk04-local-with-block-and-tlvs";
     public const string V2LocalUnspecWithTlvs = "sem02-local-unspec-with-tlvs";
@@ -341,6 +343,8 @@ internal static class TestVectors
         yield return TestVector.Valid(V2Udp6, V2(0x21, 0x22, s_inet6Block));
         yield return TestVector.Valid(V2UnixStream, V2(0x21, 0x31, UnixPath("/run/client.sock"), UnixPath("/run/haproxy/backend.sock")));
         yield return TestVector.Valid(V2UnixDatagramAbstract, V2(0x21, 0x32, UnixPath("\0client"), UnixPath("/run/syslog.sock")));
+        yield return TestVector.Valid(V2UnixUnnamedClient, V2(0x21, 0x31, new byte[108], UnixPath("/run/haproxy.sock")));
+        yield return TestVector.Valid(V2UnixPathOf108Bytes, V2(0x21, 0x31, UnixPath("/" + new string('s', 107)), UnixPath("/" + new string('d', 107))));
         yield return TestVector.Valid(V2LocalWithInetBlock, V2(0x20, 0x11, Hex.Parse("0a000001 0a000002 1234 0050")));
         yield return TestVector.Valid(V2LocalWithBlockAndTlvs, V2(0x20, 0x11, Hex.Parse("0a000001 0a000002 1234 0050"), Tlv(0x01, "h2"), Tlv(0x04, new byte[3])));
         yield return TestVector.Valid(V2LocalUnspecWithTlvs, V2(0x20, 0x00, Tlv(0x04, new byte[4]), Tlv(0x02, "health")));
