@@ -280,6 +280,15 @@ internal static class TestVectors
         yield return TestVector.Invalid("v1-09-no-crlf-in-107-bytes", V1("PROXY UNKNOWN " + new string('a', 93)), ProxyHeaderError.LineTooLong);
         yield return TestVector.Invalid("v1-09-crlf-at-108", V1("PROXY UNKNOWN " + new string('a', 92) + "\r\n"), ProxyHeaderError.LineTooLong);
 
+        // The reason is the first defect in byte order, so a cut-off input gets the same one (V1-12).
+        yield return TestVector.Invalid("v1-03-extra-field-before-bad-line-ending", V1("PROXY TCP4 1.2.3.4 5.6.7.8 1 2 3\rX"), ProxyHeaderError.InvalidFieldSeparator);
+        yield return TestVector.Invalid("v1-02-bad-protocol-in-overlong-line", V1("PROXY TCP5 " + new string('a', 100)), ProxyHeaderError.InvalidProtocol);
+        yield return TestVector.Invalid("v1-07-bad-port-before-extra-field", V1("PROXY TCP4 1.2.3.4 5.6.7.8 80 08 9\r\n"), ProxyHeaderError.InvalidPort);
+        yield return TestVector.Invalid("v1-05-bad-address-before-missing-fields", V1("PROXY TCP6 zz\r\n"), ProxyHeaderError.InvalidIPv6Address);
+        yield return TestVector.Invalid("v1-04-bad-character-before-colon", V1("PROXY TCP4 1.2+3:4 5.6.7.8 1 2\r\n"), ProxyHeaderError.InvalidIPv4Address);
+        yield return TestVector.Invalid("v1-04-non-ipv6-character-after-colon", V1("PROXY TCP4 1:x 5.6.7.8 1 2\r\n"), ProxyHeaderError.InvalidIPv4Address);
+        yield return TestVector.Invalid("v1-06-hex-letter-in-tcp4", V1("PROXY TCP4 fe80::1 5.6.7.8 1 2\r\n"), ProxyHeaderError.AddressFamilyMismatch);
+
         // ---- v2 fixed header (V2) -------------------------------------------------------------------------
         yield return TestVector.Invalid("v2-01-version-1", V2(0x11, 0x11, s_inetBlock), ProxyHeaderError.UnsupportedVersion);
         yield return TestVector.Invalid("v2-01-version-3", V2(0x31, 0x11, s_inetBlock), ProxyHeaderError.UnsupportedVersion);
