@@ -333,6 +333,7 @@ internal static class TestVectors
         yield return TestVector.Invalid("ssl06-sub-tlv-overrun", V2(0x21, 0x11, s_inetBlock, Tlv(0x20, SslValue(0x07, 0, Hex.Parse("21 00 09"), Hex.Ascii("TLSv1.3")))), ProxyHeaderError.SslSubTlvOverrun);
         yield return TestVector.Invalid("ssl06-sub-tlv-truncated", V2(0x21, 0x11, s_inetBlock, Tlv(0x20, SslValue(0x01, 0, Hex.Parse("21 00")))), ProxyHeaderError.SslSubTlvOverrun);
         yield return TestVector.Invalid("ssl06-second-sub-tlv-overrun", V2(0x21, 0x11, s_inetBlock, Tlv(0x20, SslValue(0x01, 0, Tlv(0x21, "TLSv1.3"), Hex.Parse("23 ff ff")))), ProxyHeaderError.SslSubTlvOverrun);
+        yield return TestVector.Invalid("ssl06-overrun-before-truncated-tlv", V2(0x21, 0x11, s_inetBlock, Tlv(0x20, SslValue(0x01, 0, Hex.Parse("21 00 09"), Hex.Ascii("TLS"))), [0x04]), ProxyHeaderError.SslSubTlvOverrun);
         yield return TestVector.Valid(V2SslMinimal, V2(0x21, 0x11, s_inetBlock, Tlv(0x20, SslValue(0x00, 0))));
         yield return TestVector.Valid(V2SslVerifyFailed, V2(0x21, 0x11, s_inetBlock, Tlv(0x20, SslValue(0x07, 21, Tlv(0x21, "TLSv1.3"), Tlv(0x22, "mallory")))));
         yield return TestVector.Valid(V2SslNested, V2(0x21, 0x11, s_inetBlock, Tlv(0x20, SslValue(0x01, 0, Tlv(0x20, SslValue(0x07, 0, Hex.Parse("21 ff ff")))))));
