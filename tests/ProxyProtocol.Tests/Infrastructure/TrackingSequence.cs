@@ -20,7 +20,7 @@ internal sealed class TrackingSequence
         for (int i = 0; i < data.Length; i++)
         {
             _segments[i] = new TrackingMemory(data[i]);
-            parts.Add(_segments[i].Memory);
+            parts.Add(_segments[i].CreateMemory());
         }
 
         Sequence = Sequences.FromSegments(parts);
@@ -52,6 +52,9 @@ internal sealed class TrackingSequence
         public TrackingMemory(byte value) => _value = [value];
 
         public bool Touched { get; private set; }
+
+        // MemoryManager.Memory would call GetSpan to learn the length; this does not.
+        public Memory<byte> CreateMemory() => CreateMemory(_value.Length);
 
         public override Span<byte> GetSpan()
         {
