@@ -301,6 +301,38 @@ public class V2ParserTests
         Assert.StartsWith("PROXY UDP", header.ToString(), StringComparison.Ordinal);
     }
 
+    // UDP-01: every datagram carries its own header; the parser keeps nothing between calls, so each
+    // datagram is parsed on its own and its payload follows its header.
+    [Fact]
+    public void UDP_01_each_datagram_is_parsed_on_its_own()
+    {
+        byte[] first = Hex.Concat(TestVectors.Get(TestVectors.V2Udp4).Bytes, Hex.Ascii("query-1"));
+        byte[] second = Hex.Concat(TestVectors.Get(TestVectors.V2Udp6).Bytes, Hex.Ascii("query-2"));
+        byte[] bare = Hex.Ascii("query-3");
+
+        ParseOutcome one = BufferShapes.ParseAllShapes(first, default);
+        ParseOutcome two = BufferShapes.ParseAllShapes(second, default);
+        ParseOutcome three = BufferShapes.ParseAllShapes(bare, default);
+
+        Assert.Equal("query-1", System.Text.Encoding.ASCII.GetString(one.Remainder));
+        Assert.Equal("query-2", System.Text.Encoding.ASCII.GetString(two.Remainder));
+        Assert.Equal(ProxyAddressFamily.InterNetwork, one.Header.AddressFamily);
+        Assert.Equal(ProxyAddressFamily.InterNetworkV6, two.Header.AddressFamily);
+        Assert.Equal(ProxyHeaderError.InvalidSignature, three.Error); // no header: never the previous datagram's
+    }
+
+    // QUIRK-05: headers nginx skips (LOCAL, datagram) are parsed here; nginx's unverified CRC32C is
+    // available as VerifyCrc32c = false, while the default verifies (CRC-04).
+    [Fact]
+    public void QUIRK_05_headers_nginx_skips_are_parsed_and_CRC_checking_is_a_choice()
+    {
+        Assert.Equal(OperationStatus.Done, BufferShapes.ParseAllShapes(TestVectors.Get(TestVectors.GoldenV2Local).Bytes, default).Status);
+        Assert.Equal(OperationStatus.Done, BufferShapes.ParseAllShapes(TestVectors.Get(TestVectors.V2Udp4).Bytes, default).Status);
+        byte[] wrongCrc = TestVectors.Get(TestVectors.V2CrcMismatchUnverified).Bytes;
+        Assert.Equal(ProxyHeaderError.Crc32cMismatch, BufferShapes.ParseAllShapes(wrongCrc, default).Error);
+        Assert.Equal(OperationStatus.Done, BufferShapes.ParseAllShapes(wrongCrc, new ProxyParserOptions { VerifyCrc32c = false }).Status);
+    }
+
     // QUIRK-04: LOCAL with an address block and TLVs: len is skipped exactly and the TLVs after the block
     // are readable.
     [Theory]

@@ -13,7 +13,7 @@ namespace ProxyProtocol.Tests.Properties;
 /// <summary>Write-then-parse over generated headers of every kind (FsCheck).</summary>
 public class RoundTripProperties
 {
-    internal static readonly ProxyParserOptions LargeHeaders = new() { MaxHeaderLength = ProxyParserOptions.MaxMaxHeaderLength };
+    internal static ProxyParserOptions LargeHeaders { get; } = new() { MaxHeaderLength = ProxyParserOptions.MaxMaxHeaderLength };
 
     // V1-02..V1-07, V2-04..V2-08, SEM-01..04, TLV-03..06, SSL-01/02/05, CRC-02/03, TX-03/04/05, UDP-02:
     // any header written (v1, or v2 by the builder or the writer, with any TLV list, SSL sub-TLVs, CRC32C
