@@ -56,6 +56,8 @@ public class PublicApiTests
         Assert.Contains("ProxyProtocol.ProxyParserOptions.MaxHeaderLength { get; init; } -> int", lines);
         Assert.Contains("ProxyProtocol.ProxyHeaderWriter.MaxV1Length -> int = 107 [const]", lines);
         Assert.Contains("ProxyProtocol.ProxyTlvType.Aws = 234", lines);
+        Assert.Contains("ProxyProtocol.ProxyTlvWriter<in TState> [delegate] (ref ProxyProtocol.ProxyV2HeaderBuilder builder, TState state) -> void", lines);
+        Assert.Contains("ProxyProtocol.ProxyProtocolStream.Header { get; } -> ProxyProtocol.ReceivedProxyHeader?", lines);
         Assert.Contains(lines, l => l.StartsWith("ProxyProtocol.ProxyHeaderParser.Parse(in System.Buffers.ReadOnlySequence<byte> source, in ProxyProtocol.ProxyParserOptions options, out ProxyProtocol.ProxyHeader header, out int bytesConsumed, out ProxyProtocol.ProxyHeaderError error) -> System.Buffers.OperationStatus [static]", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("ProxyTransport transport = ProxyProtocol.ProxyTransport.Stream", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("Internal", StringComparison.Ordinal) || l.Contains(".get_", StringComparison.Ordinal));

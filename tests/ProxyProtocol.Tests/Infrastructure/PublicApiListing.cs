@@ -45,7 +45,12 @@ internal static class PublicApiListing
         List<string> lines = [];
         foreach (Type type in assembly.GetExportedTypes())
         {
-            lines.Add(DescribeType(type));
+            lines.Add(DescribeType(type, nullability));
+            if (typeof(Delegate).IsAssignableFrom(type))
+            {
+                continue; // its signature is on the type's line; the rest is runtime plumbing
+            }
+
             foreach (MemberInfo member in type.GetMembers(Declared))
             {
                 string? line = IsVisible(type, member) ? DescribeMember(type, member, nullability) : null;
@@ -60,7 +65,7 @@ internal static class PublicApiListing
         return string.Join('\n', lines) + "\n";
     }
 
-    private static string DescribeType(Type type)
+    private static string DescribeType(Type type, NullabilityInfoContext nullability)
     {
         List<string> kind = [];
         if (type.IsEnum)
@@ -73,7 +78,8 @@ internal static class PublicApiListing
         }
         else if (typeof(Delegate).IsAssignableFrom(type))
         {
-            kind.Add("delegate");
+            MethodInfo invoke = type.GetMethod("Invoke")!;
+            return $"{DisplayName(type)} [delegate] ({FormatParameters(invoke, nullability)}) -> {FormatType(invoke.ReturnType, nullability.Create(invoke.ReturnParameter))}";
         }
         else if (type.IsValueType)
         {
@@ -104,7 +110,7 @@ internal static class PublicApiListing
             bases.AddRange(type.GetInterfaces().Where(i => i.IsVisible).Select(i => FormatType(i, null)).Order(StringComparer.Ordinal));
         }
 
-        return $"{TypeName(type)} [{string.Join(' ', kind)}]{(bases.Count > 0 ? " : " + string.Join(", ", bases) : string.Empty)}";
+        return $"{DisplayName(type)} [{string.Join(' ', kind)}]{(bases.Count > 0 ? " : " + string.Join(", ", bases) : string.Empty)}";
     }
 
     private static bool IsVisible(Type type, MemberInfo member)
@@ -123,7 +129,7 @@ internal static class PublicApiListing
 
     private static string? DescribeMember(Type type, MemberInfo member, NullabilityInfoContext nullability)
     {
-        string owner = TypeName(type);
+        string owner = DisplayName(type);
         switch (member)
         {
             case FieldInfo field when type.IsEnum:
@@ -270,7 +276,7 @@ internal static class PublicApiListing
 
         if (type.IsGenericParameter)
         {
-            return type.Name + NullableSuffix(type, nullability);
+            return type.Name; // an unconstrained T reads as nullable whether or not the source says T?
         }
 
         if (Nullable.GetUnderlyingType(type) is Type inner)
@@ -296,6 +302,24 @@ internal static class PublicApiListing
 
     private static string NullableSuffix(Type type, NullabilityInfo? nullability) =>
         !type.IsValueType && nullability?.ReadState == NullabilityState.Nullable ? "?" : string.Empty;
+
+    /// <summary>The name of a type as declared: with its generic parameters and their variance.</summary>
+    private static string DisplayName(Type type)
+    {
+        if (!type.IsGenericTypeDefinition)
+        {
+            return TypeName(type);
+        }
+
+        IEnumerable<string> parameters = type.GetGenericArguments().Select(p =>
+            (p.GenericParameterAttributes & GenericParameterAttributes.VarianceMask) switch
+            {
+                GenericParameterAttributes.Contravariant => "in " + p.Name,
+                GenericParameterAttributes.Covariant => "out " + p.Name,
+                _ => p.Name,
+            });
+        return $"{TypeName(type)}<{string.Join(", ", parameters)}>";
+    }
 
     private static string TypeName(Type type)
     {
