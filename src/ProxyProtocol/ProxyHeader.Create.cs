@@ -126,9 +126,24 @@ public readonly partial struct ProxyHeader
     public static ProxyHeader Create(EndPoint? source, EndPoint? destination, ProxyTransport transport = ProxyTransport.Stream) => (source, destination) switch
     {
         (IPEndPoint s, IPEndPoint d) => CreateProxy(s, d, transport),
-        (UnixDomainSocketEndPoint s, UnixDomainSocketEndPoint d) => CreateUnix(s.ToString(), d.ToString(), transport),
+        (UnixDomainSocketEndPoint s, UnixDomainSocketEndPoint d) => CreateUnix(s, d, transport),
         _ => CreateLocal(),
     };
+
+    /// <summary>
+    /// Takes the paths from the endpoints' socket addresses: <c>ToString()</c> shows an abstract socket's name
+    /// as <c>@name</c>, while on the wire it starts with its NUL.
+    /// </summary>
+    private static ProxyHeader CreateUnix(UnixDomainSocketEndPoint source, UnixDomainSocketEndPoint destination, ProxyTransport transport)
+    {
+        const int PathOffset = 2; // sun_path follows the 2-byte family (sun_len + sun_family on BSDs)
+        SocketAddress sourceAddress = source.Serialize();
+        SocketAddress destinationAddress = destination.Serialize();
+        return CreateUnix(
+            sourceAddress.Buffer.Span.Slice(PathOffset, sourceAddress.Size - PathOffset),
+            destinationAddress.Buffer.Span.Slice(PathOffset, destinationAddress.Size - PathOffset),
+            transport);
+    }
 
     private static void WriteAddress(IPAddress address, Span<byte> destination)
     {

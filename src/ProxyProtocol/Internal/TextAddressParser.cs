@@ -202,10 +202,6 @@ internal static class TextAddressParser
         return true;
     }
 
-    /// <summary>Whether a cut-off token could still grow into a valid IPv4 address.</summary>
-    public static bool IsIPv4Prefix(ReadOnlySpan<byte> text) =>
-        text.Length <= MaxIPv4Length && !text.ContainsAnyExcept(DigitsAndDot);
-
     /// <summary>Whether a cut-off token could still grow into a valid IPv6 address.</summary>
     public static bool IsIPv6Prefix(ReadOnlySpan<byte> text) =>
         text.Length <= MaxIPv6Length && !text.ContainsAnyExcept(IPv6Characters);
@@ -213,8 +209,6 @@ internal static class TextAddressParser
     /// <summary>Whether a cut-off token could still grow into a valid port.</summary>
     public static bool IsPortPrefix(ReadOnlySpan<byte> text) =>
         text.Length <= MaxPortLength && !text.ContainsAnyExceptInRange((byte)'0', (byte)'9') && !(text.Length > 1 && text[0] == (byte)'0');
-
-    private static ReadOnlySpan<byte> DigitsAndDot => "0123456789."u8;
 
     private static ReadOnlySpan<byte> IPv6Characters => "0123456789abcdefABCDEF:."u8;
 
