@@ -11,10 +11,13 @@ namespace ProxyProtocol;
 /// <para>
 /// The <c>Parse</c> methods follow <see cref="OperationStatus"/>: <see cref="OperationStatus.Done"/> with the
 /// exact header length in <c>bytesConsumed</c> (everything after it belongs to the application);
-/// <see cref="OperationStatus.NeedMoreData"/> while the bytes so far are a valid prefix of a header; and
-/// <see cref="OperationStatus.InvalidData"/> with a <see cref="ProxyHeaderError"/> as soon as no bytes
-/// appended later could make the input valid. A first byte that is neither <c>P</c> nor <c>\r</c> is
-/// <see cref="ProxyHeaderError.InvalidSignature"/> at once.
+/// <see cref="OperationStatus.NeedMoreData"/> while the bytes so far may still become a header; and
+/// <see cref="OperationStatus.InvalidData"/> with a <see cref="ProxyHeaderError"/>, which is final: no bytes
+/// appended later could make the input valid. Errors are reported as early as each part allows: a first
+/// byte that is neither <c>P</c> nor <c>\r</c> is <see cref="ProxyHeaderError.InvalidSignature"/> at once, a
+/// v2 length above the limit is rejected from the first 16 bytes, a TLV as soon as its own bytes are in;
+/// a v1 field that is still cut off is only checked for its characters and length until its separator
+/// arrives (at most 107 bytes in all).
 /// </para>
 /// <para>
 /// Presence of a header is a configuration decision, never a guess (DET-04): call the parser only on
