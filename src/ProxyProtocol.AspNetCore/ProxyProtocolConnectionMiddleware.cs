@@ -60,13 +60,6 @@ internal sealed class ProxyProtocolConnectionMiddleware
         _alpnSelectsHttp2 = alpnSelectsHttp2;
         _trustedProxies = new IPNetwork[options.TrustedProxies.Count];
         options.TrustedProxies.CopyTo(_trustedProxies, 0);
-        foreach (IPNetwork network in _trustedProxies)
-        {
-            if (network.BaseAddress is null)
-            {
-                throw new InvalidOperationException("ProxyProtocolOptions.TrustedProxies holds an uninitialized IPNetwork; create networks with IPNetwork.Parse or new IPNetwork(address, prefixLength).");
-            }
-        }
     }
 
     /// <summary>Reads the header, applies it, and runs the rest of the pipeline; or closes the connection.</summary>
