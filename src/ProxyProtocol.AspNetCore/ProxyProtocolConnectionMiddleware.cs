@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.IO.Pipelines;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Connections;
@@ -65,28 +66,89 @@ internal sealed class ProxyProtocolConnectionMiddleware
     /// <summary>Reads the header, applies it, and runs the rest of the pipeline; or closes the connection.</summary>
     /// <param name="context">The connection.</param>
     /// <returns>A task that completes when the connection is done.</returns>
-    public async Task OnConnectionAsync(ConnectionContext context)
+    public Task OnConnectionAsync(ConnectionContext context)
     {
         if (context.Features.Get<ITlsConnectionFeature>() is not null)
         {
             // UseHttps() is refused at registration when it comes first; this catches other TLS middleware.
             ProxyProtocolLog.TlsBeforeProxyProtocol(_logger, context.ConnectionId);
             _metrics.ConnectionRejected(RejectionReason.TlsBeforeProxyProtocol, ProxyHeaderError.None, 0);
-            return;
+            return Task.CompletedTask;
         }
 
-        EndPoint? transportRemote = context.RemoteEndPoint;
-        EndPoint? transportLocal = context.LocalEndPoint;
-        bool trusted = IsTrusted(transportRemote);
+        bool trusted = IsTrusted(context.RemoteEndPoint);
         if (!trusted && _untrustedSourceAction == UntrustedSourceAction.Reject)
         {
-            ProxyProtocolLog.UntrustedSource(_logger, context.ConnectionId, transportRemote);
+            ProxyProtocolLog.UntrustedSource(_logger, context.ConnectionId, context.RemoteEndPoint);
             _metrics.ConnectionRejected(RejectionReason.UntrustedSource, ProxyHeaderError.None, 0);
-            return;
+            return Task.CompletedTask;
         }
 
         long start = Stopwatch.GetTimestamp();
-        bool optional = !trusted || !_requireHeader;
+        ValueTask<ReadOutcome> read = ReadHeaderAsync(context, optional: !trusted || !_requireHeader);
+        return read.IsCompletedSuccessfully
+            ? Continue(context, read.Result, trusted, start)
+            : AwaitHeaderAsync(context, read, trusted, start);
+    }
+
+    /// <summary>The usual path: the header was not in yet. Only this small state machine is allocated.</summary>
+    private async Task AwaitHeaderAsync(ConnectionContext context, ValueTask<ReadOutcome> read, bool trusted, long start)
+    {
+        ReadOutcome outcome = await read.ConfigureAwait(false);
+        await Continue(context, outcome, trusted, start).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies the outcome of the read: runs the rest of the pipeline, or closes the connection.</summary>
+    private Task Continue(ConnectionContext context, in ReadOutcome outcome, bool trusted, long start)
+    {
+        if (outcome.Rejection != RejectionReason.None)
+        {
+            Reject(context, outcome.Rejection, outcome.Error, start);
+            return Task.CompletedTask;
+        }
+
+        ProxyProtocolFeature? feature = outcome.Feature;
+        if (feature is null)
+        {
+            ProxyProtocolLog.NoHeader(_logger, context.ConnectionId, context.RemoteEndPoint);
+            _metrics.NoHeader(start);
+            return _next(context);
+        }
+
+        if (!trusted)
+        {
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                ProxyProtocolLog.UntrustedHeaderIgnored(_logger, context.ConnectionId, context.RemoteEndPoint, feature.Header.ToString());
+            }
+
+            _metrics.HeaderIgnored(start);
+            return _next(context);
+        }
+
+        if (_headerValidation is not null && !Validate(context, feature))
+        {
+            _metrics.ConnectionRejected(RejectionReason.ValidationFailed, ProxyHeaderError.None, start);
+            return Task.CompletedTask;
+        }
+
+        Apply(context, feature);
+        _metrics.HeaderAccepted(feature.Header.Version, feature.Header.Command, start);
+        if (_logger.IsEnabled(LogLevel.Trace))
+        {
+            ProxyProtocolLog.HeaderAccepted(_logger, context.ConnectionId, feature.TransportRemoteEndPoint, feature.Header.ToString());
+        }
+
+        return _next(context);
+    }
+
+    /// <summary>
+    /// Reads the header within the timeout. Pooled, and it keeps the large header value out of the caller's state
+    /// machine: only the feature object leaves it.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ReadOutcome> ReadHeaderAsync(ConnectionContext context, bool optional)
+    {
         PipeReader input = context.Transport.Input;
         CancellationToken closeRequested = context.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
         CancellationTokenSource? timeout = null;
@@ -101,32 +163,31 @@ internal sealed class ProxyProtocolConnectionMiddleware
             token = timeout.Token;
         }
 
-        ReceivedProxyHeader? received = null;
-        RejectionReason? rejection = null;
-        ProxyHeaderError error = ProxyHeaderError.None;
         try
         {
-            received = optional
+            ReceivedProxyHeader? header = optional
                 ? await input.ReadOptionalProxyHeaderAsync(_parserOptions, token).ConfigureAwait(false)
                 : await input.ReadProxyHeaderAsync(_parserOptions, token).ConfigureAwait(false);
+            return header is { } received
+                ? new ReadOutcome(new ProxyProtocolFeature(received, context.RemoteEndPoint, context.LocalEndPoint))
+                : default;
         }
         catch (ProxyProtocolException ex)
         {
-            error = ex.Error;
-            rejection = ex.Error == ProxyHeaderError.IncompleteHeader ? RejectionReason.IncompleteHeader : RejectionReason.InvalidHeader;
+            return new ReadOutcome(ex.Error == ProxyHeaderError.IncompleteHeader ? RejectionReason.IncompleteHeader : RejectionReason.InvalidHeader, ex.Error);
         }
         catch (OperationCanceledException) when (closeRequested.IsCancellationRequested)
         {
-            rejection = RejectionReason.ServerShutdown;
+            return new ReadOutcome(RejectionReason.ServerShutdown, ProxyHeaderError.None);
         }
         catch (OperationCanceledException) when (timeout?.IsCancellationRequested == true)
         {
-            rejection = RejectionReason.Timeout;
+            return new ReadOutcome(RejectionReason.Timeout, ProxyHeaderError.None);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException)
         {
             // The transport failed or was aborted (a reset): the header cannot be complete.
-            rejection = RejectionReason.IncompleteHeader;
+            return new ReadOutcome(RejectionReason.IncompleteHeader, ProxyHeaderError.None);
         }
         finally
         {
@@ -136,48 +197,6 @@ internal sealed class ProxyProtocolConnectionMiddleware
                 _timeoutSources.Return(timeout);
             }
         }
-
-        if (rejection is { } reason)
-        {
-            Reject(context, reason, error, transportRemote, start);
-            return;
-        }
-
-        if (received is not { } header)
-        {
-            ProxyProtocolLog.NoHeader(_logger, context.ConnectionId, transportRemote);
-            _metrics.NoHeader(start);
-            await _next(context).ConfigureAwait(false);
-            return;
-        }
-
-        if (!trusted)
-        {
-            if (_logger.IsEnabled(LogLevel.Debug))
-            {
-                ProxyProtocolLog.UntrustedHeaderIgnored(_logger, context.ConnectionId, transportRemote, header.ToString());
-            }
-
-            _metrics.HeaderIgnored(start);
-            await _next(context).ConfigureAwait(false);
-            return;
-        }
-
-        var feature = new ProxyProtocolFeature(header, transportRemote, transportLocal);
-        if (_headerValidation is not null && !Validate(context, feature, transportRemote))
-        {
-            _metrics.ConnectionRejected(RejectionReason.ValidationFailed, ProxyHeaderError.None, start);
-            return;
-        }
-
-        Apply(context, feature);
-        _metrics.HeaderAccepted(feature.Header.Version, feature.Header.Command, start);
-        if (_logger.IsEnabled(LogLevel.Trace))
-        {
-            ProxyProtocolLog.HeaderAccepted(_logger, context.ConnectionId, transportRemote, header.ToString());
-        }
-
-        await _next(context).ConfigureAwait(false);
     }
 
     /// <summary>Sets the feature, the header's endpoints (PROXY over IP or UNIX only) and, for ALPN h2, HTTP/2.</summary>
@@ -204,7 +223,7 @@ internal sealed class ProxyProtocolConnectionMiddleware
         }
     }
 
-    private bool Validate(ConnectionContext context, ProxyProtocolFeature feature, EndPoint? transportRemote)
+    private bool Validate(ConnectionContext context, ProxyProtocolFeature feature)
     {
         bool valid;
         Exception? exception = null;
@@ -221,14 +240,15 @@ internal sealed class ProxyProtocolConnectionMiddleware
 
         if (!valid && _logger.IsEnabled(LogLevel.Debug))
         {
-            ProxyProtocolLog.HeaderValidationFailed(_logger, context.ConnectionId, transportRemote, feature.Header.ToString(), exception);
+            ProxyProtocolLog.HeaderValidationFailed(_logger, context.ConnectionId, feature.TransportRemoteEndPoint, feature.Header.ToString(), exception);
         }
 
         return valid;
     }
 
-    private void Reject(ConnectionContext context, RejectionReason reason, ProxyHeaderError error, EndPoint? transportRemote, long start)
+    private void Reject(ConnectionContext context, RejectionReason reason, ProxyHeaderError error, long start)
     {
+        EndPoint? transportRemote = context.RemoteEndPoint;
         switch (reason)
         {
             case RejectionReason.InvalidHeader:
@@ -274,5 +294,23 @@ internal sealed class ProxyProtocolConnectionMiddleware
         }
 
         return false;
+    }
+
+    /// <summary>What reading the header gave: a feature, nothing (optional mode), or a reason to close.</summary>
+    private readonly struct ReadOutcome
+    {
+        public ReadOutcome(ProxyProtocolFeature feature) => Feature = feature;
+
+        public ReadOutcome(RejectionReason rejection, ProxyHeaderError error)
+        {
+            Rejection = rejection;
+            Error = error;
+        }
+
+        public ProxyProtocolFeature? Feature { get; }
+
+        public RejectionReason Rejection { get; }
+
+        public ProxyHeaderError Error { get; }
     }
 }

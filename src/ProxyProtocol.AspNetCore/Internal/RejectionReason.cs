@@ -5,6 +5,7 @@ namespace ProxyProtocol.AspNetCore.Internal;
 /// <summary>Why a connection was closed before reaching the application; the <c>error.type</c> metric tag.</summary>
 internal enum RejectionReason
 {
+    None,
     InvalidHeader,
     IncompleteHeader,
     Timeout,
