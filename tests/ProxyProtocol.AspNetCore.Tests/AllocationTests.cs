@@ -33,19 +33,6 @@ public class AllocationTests(ITestOutputHelper output)
 
     private static bool IsOptimized => typeof(ListenOptionsProxyProtocolExtensions).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled != true;
 
-    private static ConnectionDelegate Build(bool useProxyProtocol)
-    {
-        var kestrel = new KestrelServerOptions();
-        ListenOptions? captured = null;
-        kestrel.Listen(IPAddress.Loopback, 0, listenOptions => captured = listenOptions);
-        if (useProxyProtocol)
-        {
-            captured!.UseProxyProtocol();
-        }
-
-        return captured!.Build();
-    }
-
     /// <summary>Average bytes allocated on this thread per connection, after warm-up.</summary>
     private static async Task<long> MeasureAsync(ConnectionDelegate app, byte[] input, bool headerArrivesLater)
     {
@@ -56,7 +43,7 @@ public class AllocationTests(ITestOutputHelper output)
         {
             // Inline scheduling: the read's continuation runs inside FlushAsync, on this thread.
             var pipe = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
-            var connection = new TestConnection(pipe.Reader);
+            var connection = new InMemoryConnection(pipe.Reader);
             if (!headerArrivesLater)
             {
                 await pipe.Writer.WriteAsync(input);
@@ -90,8 +77,7 @@ public class AllocationTests(ITestOutputHelper output)
     [Fact]
     public async Task Per_connection_allocation_is_the_endpoints_the_feature_and_the_tlv_copy()
     {
-        ConnectionDelegate app = Build(useProxyProtocol: true);
-        ConnectionDelegate plain = Build(useProxyProtocol: false);
+        ConnectionDelegate app = InMemoryConnection.BuildPipeline(listenOptions => listenOptions.UseProxyProtocol());
 
         long bufferedV1 = await MeasureAsync(app, s_v1, headerArrivesLater: false);
         long laterV1 = await MeasureAsync(app, s_v1, headerArrivesLater: true);
@@ -108,41 +94,5 @@ public class AllocationTests(ITestOutputHelper output)
         Assert.InRange(bufferedV1, 1, budget);
         Assert.InRange(laterV1, bufferedV1, budget);
         Assert.InRange(laterV2, laterV1, budget + 256);
-    }
-
-    private sealed class TestConnection : ConnectionContext, IConnectionLifetimeNotificationFeature
-    {
-        private readonly CancellationTokenSource _closeRequested = new();
-
-        public TestConnection(PipeReader input)
-        {
-            Transport = new DuplexPipe(input, new Pipe().Writer);
-            Features.Set<IConnectionLifetimeNotificationFeature>(this);
-            RemoteEndPoint = new IPEndPoint(IPAddress.Loopback, 50000);
-            LocalEndPoint = new IPEndPoint(IPAddress.Loopback, 443);
-        }
-
-        public override string ConnectionId { get; set; } = "test";
-
-        public override IFeatureCollection Features { get; } = new FeatureCollection();
-
-        public override IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
-
-        public override IDuplexPipe Transport { get; set; }
-
-        public CancellationToken ConnectionClosedRequested
-        {
-            get => _closeRequested.Token;
-            set => throw new NotSupportedException();
-        }
-
-        public void RequestClose() => _closeRequested.Cancel();
-    }
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
     }
 }
