@@ -1,18 +1,18 @@
-// A Kestrel app behind a load balancer that sends PROXY headers. It starts on a free loopback port, sends
-// itself one request the way a balancer would, prints what the app saw, and stops.
+// A minimal API behind an L4 load balancer that sends PROXY headers: HAProxy (haproxy.cfg) or nginx (nginx.conf)
+// listen in front of it and forward each TCP connection with a header. See README.md.
+//   dotnet run --project samples/ProxyProtocol.AspNetCore.Sample -- [--port 5000]
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 
 var builder = WebApplication.CreateSlimBuilder(args);
-builder.Logging.SetMinimumLevel(LogLevel.Warning);
+int port = builder.Configuration.GetValue("port", 5000);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
-    kestrel.Listen(IPAddress.Loopback, 0, listenOptions =>
+    kestrel.Listen(IPAddress.Loopback, port, listenOptions =>
     {
         // Before UseHttps(), if the endpoint has TLS: the header comes first on the wire.
         listenOptions.UseProxyProtocol(options =>
         {
+            // Only the balancers may send a header (here: HAProxy and nginx on this machine).
             options.TrustedProxies.Add(IPNetwork.Parse("127.0.0.0/8"));
             options.HeaderTimeout = TimeSpan.FromSeconds(5);
         });
@@ -20,35 +20,18 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 });
 
 var app = builder.Build();
+
+// The client as the app sees it: the header's source, not the balancer.
 app.MapGet("/", (HttpContext context) =>
 {
     var proxy = context.Features.Get<ProxyProtocol.AspNetCore.IProxyProtocolFeature>();
-    return $"client {context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}, " +
-           $"connected to {context.Connection.LocalIpAddress}:{context.Connection.LocalPort}, " +
-           $"via proxy {proxy?.TransportRemoteEndPoint}";
+    string version = proxy?.Header.Version == ProxyProtocol.ProxyVersion.V1 ? "v1" : "v2";
+    var client = new IPEndPoint(context.Connection.RemoteIpAddress!, context.Connection.RemotePort);
+    var local = new IPEndPoint(context.Connection.LocalIpAddress!, context.Connection.LocalPort);
+    return $"client {client}, connected to {local}, via {proxy?.TransportRemoteEndPoint} (PROXY {version})\n";
 });
 
-await app.StartAsync();
-var address = new Uri(app.Urls.First());
-Console.WriteLine($"Listening on {address}");
+// The balancer's health check: it arrives after a LOCAL header (send-proxy-v2) or a v1 header (check-send-proxy).
+app.MapGet("/health", () => "ok\n");
 
-// What a balancer sends: the PROXY header, then the client's bytes.
-using (var socket = new Socket(SocketType.Stream, ProtocolType.Tcp))
-{
-    await socket.ConnectAsync(IPAddress.Loopback, address.Port);
-    await socket.SendAsync(Encoding.ASCII.GetBytes(
-        "PROXY TCP4 203.0.113.7 198.51.100.9 51234 443\r\n" +
-        "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n"));
-    var response = new MemoryStream();
-    var buffer = new byte[1024];
-    int read;
-    while ((read = await socket.ReceiveAsync(buffer)) > 0)
-    {
-        response.Write(buffer, 0, read);
-    }
-
-    string text = Encoding.ASCII.GetString(response.ToArray());
-    Console.WriteLine(text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
-}
-
-await app.StopAsync();
+app.Run();
