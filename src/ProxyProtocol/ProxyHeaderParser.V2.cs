@@ -107,9 +107,20 @@ public static partial class ProxyHeaderParser
         error = ValidateTlvs(available, tlvOffset, length, out int crcValueOffset);
         if (error != ProxyHeaderError.None)
         {
-            header = default;
-            bytesConsumed = 0;
-            return OperationStatus.InvalidData;
+            if (command == (int)ProxyCommand.Proxy || blockLength == 0)
+            {
+                header = default;
+                bytesConsumed = 0;
+                return OperationStatus.InvalidData;
+            }
+
+            // SEM-01: LOCAL must be accepted whatever its protocol block holds. AWS NLB health checks say TCP4
+            // but put their TLVs (CRC32C, NOOP padding) where the addresses would be: when the bytes after the
+            // block are not TLVs, the whole block is opaque, as when it is too short for its family (QUIRK-04).
+            error = ProxyHeaderError.None;
+            hasBlock = false;
+            tlvOffset = length;
+            crcValueOffset = -1;
         }
 
         if (!complete)

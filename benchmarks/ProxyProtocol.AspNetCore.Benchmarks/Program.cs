@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Filters;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace ProxyProtocol.AspNetCore.Benchmarks;
+
+public static class Program
+{
+    /// <summary>
+    /// <c>--paired N</c> runs N short rounds of both benchmarks in alternating order and reports the ratio of each
+    /// adjacent pair, which cancels the slow load swings of a shared machine; any other arguments go to
+    /// BenchmarkDotNet's switcher.
+    /// </summary>
+    public static int Main(string[] args)
+    {
+        if (args.Length == 2 && args[0] == "--paired" && int.TryParse(args[1], CultureInfo.InvariantCulture, out int rounds) && rounds > 0)
+        {
+            RunPaired(rounds);
+            return 0;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+
+    private static void RunPaired(int rounds)
+    {
+        var results = new List<(double Plain, double Proxied, double PlainAllocated, double ProxiedAllocated)>();
+        for (int round = 0; round < rounds; round++)
+        {
+            // Alternate which goes first, so neither always meets the same phase of a load swing.
+            string[] order = round % 2 == 0
+                ? [nameof(ConnectionBenchmarks.Plain), nameof(ConnectionBenchmarks.WithProxyProtocol)]
+                : [nameof(ConnectionBenchmarks.WithProxyProtocol), nameof(ConnectionBenchmarks.Plain)];
+            var means = new Dictionary<string, (double Mean, double Allocated)>();
+            foreach (string method in order)
+            {
+                means[method] = RunOne(method);
+            }
+
+            (double plain, double plainAllocated) = means[nameof(ConnectionBenchmarks.Plain)];
+            (double proxied, double proxiedAllocated) = means[nameof(ConnectionBenchmarks.WithProxyProtocol)];
+            results.Add((plain, proxied, plainAllocated, proxiedAllocated));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| Round | Plain (connections/s) | WithProxyProtocol (connections/s) | Ratio | Allocated plain | Allocated with |");
+        Console.WriteLine("|------:|----------------------:|----------------------------------:|------:|----------------:|---------------:|");
+        for (int i = 0; i < results.Count; i++)
+        {
+            (double plain, double proxied, double plainAllocated, double proxiedAllocated) = results[i];
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"| {i + 1} | {1e9 / plain:N0} | {1e9 / proxied:N0} | {plain / proxied:F3} | {plainAllocated:N0} B | {proxiedAllocated:N0} B |"));
+        }
+
+        double[] ratios = results.Select(r => r.Plain / r.Proxied).Order().ToArray();
+        double median = ratios.Length % 2 == 1 ? ratios[ratios.Length / 2] : (ratios[(ratios.Length / 2) - 1] + ratios[ratios.Length / 2]) / 2;
+        double geometricMean = Math.Exp(ratios.Average(Math.Log));
+        Console.WriteLine();
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"WithProxyProtocol / Plain connections per second: median {median:F3}, geometric mean {geometricMean:F3} over {ratios.Length} rounds"));
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Allocated per connection (client and server): plain {results.Average(r => r.PlainAllocated):N0} B, with {results.Average(r => r.ProxiedAllocated):N0} B"));
+    }
+
+    private static (double Mean, double Allocated) RunOne(string method)
+    {
+        IConfig config = DefaultConfig.Instance
+            .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
+            .AddFilter(new SimpleFilter(benchmark => benchmark.Descriptor.WorkloadMethod.Name == method))
+            .WithOptions(ConfigOptions.DisableLogFile | ConfigOptions.JoinSummary);
+        Summary summary = BenchmarkRunner.Run<ConnectionBenchmarks>(config);
+        BenchmarkReport report = summary.Reports.Single();
+        return (report.ResultStatistics!.Mean, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0);
+    }
+}

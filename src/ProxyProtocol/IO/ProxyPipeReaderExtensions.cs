@@ -1,0 +1,169 @@
+using System;
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ProxyProtocol;
+
+/// <summary>
+/// Reads a PROXY header from the start of a <see cref="PipeReader"/>, consuming exactly the header's bytes
+/// and leaving everything after it in the pipe for the application.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The reader must be positioned at the first byte of the connection. While the bytes so far are only the
+/// beginning of a header, nothing is consumed and the whole buffer is marked examined, so the next read
+/// waits for new bytes instead of spinning; a header split over any number of reads is assembled that way.
+/// </para>
+/// <para>
+/// Cancellation through the token, or <see cref="PipeReader.CancelPendingRead"/>, throws
+/// <see cref="OperationCanceledException"/> and leaves the pipe as it was.
+/// </para>
+/// </remarks>
+public static class ProxyPipeReaderExtensions
+{
+    /// <summary>Reads a required v1 or v2 header with the default parser options.</summary>
+    /// <param name="reader">The connection's input, at its first byte.</param>
+    /// <param name="cancellationToken">Cancels the wait for more bytes.</param>
+    /// <returns>The header, with its own copy of the TLV bytes.</returns>
+    /// <exception cref="ProxyProtocolException">The bytes are not a valid header (DET-03), or the pipe completed
+    /// before the header did (<see cref="ProxyHeaderError.IncompleteHeader"/>).</exception>
+    /// <exception cref="OperationCanceledException">The read was cancelled.</exception>
+    public static ValueTask<ReceivedProxyHeader> ReadProxyHeaderAsync(this PipeReader reader, CancellationToken cancellationToken = default) =>
+        ReadProxyHeaderAsync(reader, ProxyParserOptions.Default, cancellationToken);
+
+    /// <summary>Reads a required v1 or v2 header.</summary>
+    /// <param name="reader">The connection's input, at its first byte.</param>
+    /// <param name="options">Limits and leniencies of the parser.</param>
+    /// <param name="cancellationToken">Cancels the wait for more bytes.</param>
+    /// <returns>The header, with its own copy of the TLV bytes.</returns>
+    /// <exception cref="ProxyProtocolException">The bytes are not a valid header (DET-03), or the pipe completed
+    /// before the header did (<see cref="ProxyHeaderError.IncompleteHeader"/>).</exception>
+    /// <exception cref="OperationCanceledException">The read was cancelled.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<ReceivedProxyHeader> ReadProxyHeaderAsync(this PipeReader reader, ProxyParserOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        while (true)
+        {
+            ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (TryParse(reader, result, options, out ReceivedProxyHeader header))
+            {
+                return header;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads a header when the connection starts with one, for an explicitly optional mode: the first bytes
+    /// decide (<see cref="ProxyHeaderParser.DetectVersion(in ReadOnlySequence{byte}, out ProxyVersion)"/>), never
+    /// a guess made after application data.
+    /// </summary>
+    /// <remarks>
+    /// When the first bytes cannot start a header (or the pipe completes before they could), nothing is consumed
+    /// and <see langword="null"/> is returned: the application reads the connection from its first byte. Once the
+    /// first bytes match a v1 or v2 signature, the header is required to be complete and valid. A receiver
+    /// configured for PROXY must not guess (DET-04): use this only where mixed traffic is an explicit choice.
+    /// </remarks>
+    /// <param name="reader">The connection's input, at its first byte.</param>
+    /// <param name="options">Limits and leniencies of the parser.</param>
+    /// <param name="cancellationToken">Cancels the wait for more bytes.</param>
+    /// <returns>The header, or <see langword="null"/> when the connection does not start with one.</returns>
+    /// <exception cref="ProxyProtocolException">The connection starts like a header but it is invalid or incomplete.</exception>
+    /// <exception cref="OperationCanceledException">The read was cancelled.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<ReceivedProxyHeader?> ReadOptionalProxyHeaderAsync(this PipeReader reader, ProxyParserOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        bool detected = false;
+        while (true)
+        {
+            ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (!detected)
+            {
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                OperationStatus detection = ProxyHeaderParser.DetectVersion(buffer, out _);
+                if (detection == OperationStatus.InvalidData || (detection == OperationStatus.NeedMoreData && result.IsCompleted))
+                {
+                    // Not a header: examined nothing, so the application's first read sees these bytes at once.
+                    reader.AdvanceTo(buffer.Start);
+                    return null;
+                }
+
+                if (detection == OperationStatus.NeedMoreData)
+                {
+                    WaitForMore(reader, result);
+                    continue;
+                }
+
+                detected = true;
+            }
+
+            if (TryParse(reader, result, options, out ReceivedProxyHeader header))
+            {
+                return header;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Parses the buffer of one read and advances the reader: past the header when done, not at all when
+    /// invalid, and "all examined" when more bytes are needed.
+    /// </summary>
+    private static bool TryParse(PipeReader reader, in ReadResult result, in ProxyParserOptions options, out ReceivedProxyHeader header)
+    {
+        ReadOnlySequence<byte> buffer = result.Buffer;
+        OperationStatus status = ProxyHeaderParser.Parse(buffer, options, out ProxyHeader parsed, out int consumed, out ProxyHeaderError error);
+        switch (status)
+        {
+            case OperationStatus.Done:
+                header = Own(parsed, buffer);
+                reader.AdvanceTo(buffer.GetPosition(consumed));
+                return true;
+
+            case OperationStatus.InvalidData:
+                reader.AdvanceTo(buffer.Start);
+                throw new ProxyProtocolException(error);
+
+            default:
+                if (result.IsCompleted)
+                {
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                    throw new ProxyProtocolException(ProxyHeaderError.IncompleteHeader);
+                }
+
+                WaitForMore(reader, result);
+                header = default;
+                return false;
+        }
+    }
+
+    private static void WaitForMore(PipeReader reader, in ReadResult result)
+    {
+        // Consumed nothing, examined everything: the next ReadAsync completes only when new bytes arrive.
+        reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        if (result.IsCanceled)
+        {
+            throw new OperationCanceledException("The read of the PROXY header was cancelled.");
+        }
+    }
+
+    /// <summary>Copies the TLV region once, from the first segment when it holds the whole header.</summary>
+    private static ReceivedProxyHeader Own(in ProxyHeader header, in ReadOnlySequence<byte> buffer)
+    {
+        if (header.TlvLength == 0)
+        {
+            return new ReceivedProxyHeader(header, ReadOnlyMemory<byte>.Empty);
+        }
+
+        ReadOnlySpan<byte> first = buffer.FirstSpan;
+        if (first.Length >= header.Length)
+        {
+            return ReceivedProxyHeader.Create(header, first);
+        }
+
+        return new ReceivedProxyHeader(header, buffer.Slice(header.TlvOffset, header.TlvLength).ToArray());
+    }
+}

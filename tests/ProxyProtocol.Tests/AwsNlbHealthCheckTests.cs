@@ -1,0 +1,85 @@
+using System;
+using System.Buffers;
+
+namespace ProxyProtocol.Tests;
+
+/// <summary>
+/// AWS NLB health checks: v2 LOCAL with family TCP4, but no address block: a CRC32C TLV and NOOP padding start
+/// right after the 16-byte prefix. SEM-01 says a LOCAL header must be accepted whatever its protocol block holds.
+/// </summary>
+public class AwsNlbHealthCheckTests
+{
+    /// <summary>
+    /// An NLB health check as captured in kubernetes/kubernetes#57250 (100 bytes: LOCAL, TCP4, len 84, CRC32C
+    /// 0xbce5951f valid over the whole header, NOOP of 74 zero bytes), and the same layout with other padding
+    /// lengths, which the parser used to reject (TlvTruncated) when it looked for TLVs after a 12-byte block.
+    /// </summary>
+    public static TheoryData<string, string> Captures => new()
+    {
+        { "captured, NOOP 74", "0d0a0d0a000d0a515549540a20110054030004bce5951f04004a" + new string('0', 2 * 74) },
+        { "NOOP 73", "0d0a0d0a000d0a515549540a20110053030004" + "c6599d8c" + "040049" + new string('0', 2 * 73) },
+        { "NOOP 72", "0d0a0d0a000d0a515549540a20110052030004" + "00a474a7" + "040048" + new string('0', 2 * 72) },
+        { "NOOP 5", "0d0a0d0a000d0a515549540a2011000f030004" + "5d7966b0" + "040005" + new string('0', 2 * 5) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void Local_health_check_with_TLVs_in_place_of_the_addresses_is_accepted(string name, string hex)
+    {
+        byte[] bytes = Convert.FromHexString(hex);
+        byte[] withPayload = [.. bytes, .. "GET /health HTTP/1.1\r\n"u8];
+
+        // SEM-01/SEM-02: accepted, exactly 16 + len consumed, no addresses for the app to use.
+        Assert.Equal(OperationStatus.Done, ProxyHeaderParser.Parse(withPayload, out ProxyHeader header, out int consumed, out ProxyHeaderError error));
+        Assert.True(error == ProxyHeaderError.None, name);
+        Assert.Equal(bytes.Length, consumed);
+        Assert.Equal(ProxyCommand.Local, header.Command);
+        Assert.False(header.HasAddresses);
+        Assert.Null(header.GetSourceEndPoint());
+
+        // RX-03: every prefix needs more data (none is invalid), and a sequence split anywhere agrees.
+        for (int length = 0; length < bytes.Length; length++)
+        {
+            Assert.Equal(OperationStatus.NeedMoreData, ProxyHeaderParser.Parse(bytes.AsSpan(0, length), out _, out _, out _));
+        }
+
+        for (int split = 1; split < bytes.Length; split++)
+        {
+            ReadOnlySequence<byte> sequence = Segments.Split(bytes, split);
+            Assert.Equal(OperationStatus.Done, ProxyHeaderParser.Parse(sequence, out ProxyHeader fromSequence, out int sequenceConsumed, out _));
+            Assert.Equal(bytes.Length, sequenceConsumed);
+            Assert.Equal(header, fromSequence);
+        }
+    }
+
+    [Theory]
+    [InlineData("NOOP 73")]
+    [InlineData("NOOP 72")]
+    public void The_same_bytes_as_PROXY_are_still_rejected(string name)
+    {
+        // Only LOCAL gets the benefit of the doubt: a PROXY header's TLVs must frame (TLV-01).
+        string hex = (string)Array.Find([.. Captures], row => (string)row[0] == name)![1];
+        byte[] bytes = Convert.FromHexString(hex);
+        bytes[12] = 0x21;
+
+        Assert.Equal(OperationStatus.InvalidData, ProxyHeaderParser.Parse(bytes, out _, out _, out ProxyHeaderError error));
+        Assert.Equal(ProxyHeaderError.TlvTruncated, error);
+    }
+
+    private sealed class Segments : ReadOnlySequenceSegment<byte>
+    {
+        private Segments(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public static ReadOnlySequence<byte> Split(byte[] bytes, int at)
+        {
+            var first = new Segments(bytes.AsMemory(0, at), 0);
+            var second = new Segments(bytes.AsMemory(at), at);
+            first.Next = second;
+            return new ReadOnlySequence<byte>(first, 0, second, second.Memory.Length);
+        }
+    }
+}
