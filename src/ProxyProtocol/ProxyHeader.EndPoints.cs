@@ -68,24 +68,41 @@ public readonly partial struct ProxyHeader
         }
 
         return _family == ProxyAddressFamily.Unix
-            ? new UnixDomainSocketEndPoint(DecodeUnixPath(address))
+            ? CreateUnixEndPoint(address)
             : new IPEndPoint(new IPAddress(address), port);
+    }
+
+    /// <summary>
+    /// Creates the endpoint for a 108-byte Unix address slot. <c>new UnixDomainSocketEndPoint(string)</c>
+    /// throws for paths the wire carries legitimately: empty (an unnamed client socket: a proxy copies its all-NUL address),
+    /// 108 bytes with no NUL, or bytes that are not UTF-8. Built from a socket address, as the runtime does
+    /// for a socket's own peer, the endpoint keeps the exact bytes and nothing throws.
+    /// </summary>
+    private static UnixDomainSocketEndPoint CreateUnixEndPoint(ReadOnlySpan<byte> path)
+    {
+        const int PathOffset = 2; // sun_path follows the 2-byte family (sun_len + sun_family on BSDs)
+        int length = GetUnixPathLength(path);
+        SocketAddress socketAddress = new(System.Net.Sockets.AddressFamily.Unix, PathOffset + length);
+        path.Slice(0, length).CopyTo(socketAddress.Buffer.Span.Slice(PathOffset));
+
+        // Create is an instance method; any endpoint serves as the factory.
+        return (UnixDomainSocketEndPoint)new UnixDomainSocketEndPoint("/").Create(socketAddress);
     }
 
     /// <summary>
     /// Decodes a NUL-padded Unix path. A leading NUL marks a Linux abstract socket, whose name may hold
     /// NULs itself; then only the trailing padding is removed.
     /// </summary>
-    internal static string DecodeUnixPath(ReadOnlySpan<byte> path)
+    internal static string DecodeUnixPath(ReadOnlySpan<byte> path) =>
+        Encoding.UTF8.GetString(path.Slice(0, GetUnixPathLength(path)));
+
+    /// <summary>The length of the path in a NUL-padded slot: up to the first NUL, or for an abstract name up to the last non-NUL; 0 when all NUL.</summary>
+    private static int GetUnixPathLength(ReadOnlySpan<byte> path)
     {
         int length;
         if (!path.IsEmpty && path[0] == 0)
         {
             length = path.LastIndexOfAnyExcept((byte)0) + 1;
-            if (length == 0)
-            {
-                return string.Empty;
-            }
         }
         else
         {
@@ -96,6 +113,6 @@ public readonly partial struct ProxyHeader
             }
         }
 
-        return Encoding.UTF8.GetString(path.Slice(0, Math.Min(length, WireFormat.UnixPathLength)));
+        return Math.Min(length, WireFormat.UnixPathLength);
     }
 }

@@ -35,37 +35,46 @@ public static partial class ProxyHeaderParser
         const int LastCrIndex = WireFormat.V1MaxLength - 2;
         ReadOnlySpan<byte> window = source.Slice(0, Math.Min(source.Length, LastCrIndex + 1));
         int lineEnd = window.IndexOfAny((byte)'\r', (byte)'\n');
-        bool complete;
+        ProxyHeaderError lineError = ProxyHeaderError.None;
+        bool complete = false;
         if (lineEnd < 0)
         {
             if (source.Length > LastCrIndex)
             {
-                return Invalid(ProxyHeaderError.LineTooLong, out header, out bytesConsumed, out error);
+                lineError = ProxyHeaderError.LineTooLong;
+                lineEnd = LastCrIndex;
             }
-
-            lineEnd = source.Length;
-            complete = false;
+            else
+            {
+                lineEnd = source.Length;
+            }
         }
         else if (source[lineEnd] == (byte)'\n')
         {
-            return Invalid(ProxyHeaderError.InvalidLineEnding, out header, out bytesConsumed, out error); // LF without CR (V1-08)
+            lineError = ProxyHeaderError.InvalidLineEnding; // LF without CR (V1-08)
         }
-        else if (lineEnd + 1 == source.Length)
+        else if (lineEnd + 1 < source.Length)
         {
-            complete = false; // the CR arrived, its LF not yet
-        }
-        else if (source[lineEnd + 1] != (byte)'\n')
-        {
-            return Invalid(ProxyHeaderError.InvalidLineEnding, out header, out bytesConsumed, out error); // CR without LF (V1-08)
-        }
-        else
-        {
-            complete = true;
+            if (source[lineEnd + 1] == (byte)'\n')
+            {
+                complete = true;
+            }
+            else
+            {
+                lineError = ProxyHeaderError.InvalidLineEnding; // CR without LF (V1-08)
+            }
         }
 
+        // Errors come in wire order: the text before a bad or missing line end is checked first, as it
+        // would be if only that text had arrived, so every chunking of the same bytes gives the same error.
         ReadOnlySpan<byte> body = source.Slice(WireFormat.V1Prefix.Length, lineEnd - WireFormat.V1Prefix.Length);
         int length = complete ? lineEnd + 2 : 0;
         error = ParseV1Body(body, complete, length, options, out header);
+        if (error == ProxyHeaderError.None)
+        {
+            error = lineError;
+        }
+
         if (error != ProxyHeaderError.None)
         {
             header = default;
@@ -153,11 +162,8 @@ public static partial class ProxyHeaderParser
                 return ProxyHeaderError.InvalidFieldSeparator; // double, leading or trailing space
             }
 
-            if (lastInInput != (field == 3))
-            {
-                return ProxyHeaderError.InvalidFieldSeparator; // too few or too many fields
-            }
-
+            // The field's own bytes come before the separator that follows it, so they are judged first:
+            // a prefix that ends inside this field must already report the same error.
             ProxyHeaderError fieldError = field switch
             {
                 0 => ParseAddress(token, family, options, source),
@@ -168,6 +174,11 @@ public static partial class ProxyHeaderParser
             if (fieldError != ProxyHeaderError.None)
             {
                 return fieldError;
+            }
+
+            if (lastInInput != (field == 3))
+            {
+                return ProxyHeaderError.InvalidFieldSeparator; // too few or too many fields
             }
 
             rest = lastInInput ? default : rest.Slice(space + 1);
@@ -185,12 +196,14 @@ public static partial class ProxyHeaderParser
         bool looksLikeIPv6 = token.Contains((byte)':');
         if (family == ProxyAddressFamily.InterNetwork)
         {
-            if (looksLikeIPv6)
+            if (TextAddressParser.TryParseIPv4(token, destination))
             {
-                return ProxyHeaderError.AddressFamilyMismatch; // V1-06
+                return ProxyHeaderError.None;
             }
 
-            return TextAddressParser.TryParseIPv4(token, destination) ? ProxyHeaderError.None : ProxyHeaderError.InvalidIPv4Address;
+            // An IPv6 address in a TCP4 line (V1-06). Only text made of IPv6 characters counts, the same
+            // test CheckPartialField applies to a cut-off token, so every prefix agrees on the error.
+            return looksLikeIPv6 && TextAddressParser.IsIPv6Prefix(token) ? ProxyHeaderError.AddressFamilyMismatch : ProxyHeaderError.InvalidIPv4Address;
         }
 
         if (looksLikeIPv6)
@@ -223,16 +236,15 @@ public static partial class ProxyHeaderParser
             return TextAddressParser.IsPortPrefix(token) ? ProxyHeaderError.None : ProxyHeaderError.InvalidPort;
         }
 
-        if (family == ProxyAddressFamily.InterNetwork)
+        // A cut-off TCP4 address is rejected only once no ending can make it an IPv4 address or an IPv6
+        // address (which gets AddressFamilyMismatch when complete): a character neither may contain, or
+        // more than an IPv6 address's 45. Deciding earlier would let the error depend on where the input
+        // was cut, for example "1:x" (InvalidIPv4Address) against its prefix "1:".
+        if (!TextAddressParser.IsIPv6Prefix(token))
         {
-            if (token.Contains((byte)':'))
-            {
-                return ProxyHeaderError.AddressFamilyMismatch;
-            }
-
-            return TextAddressParser.IsIPv4Prefix(token) ? ProxyHeaderError.None : ProxyHeaderError.InvalidIPv4Address;
+            return family == ProxyAddressFamily.InterNetwork ? ProxyHeaderError.InvalidIPv4Address : ProxyHeaderError.InvalidIPv6Address;
         }
 
-        return TextAddressParser.IsIPv6Prefix(token) ? ProxyHeaderError.None : ProxyHeaderError.InvalidIPv6Address;
+        return ProxyHeaderError.None;
     }
 }

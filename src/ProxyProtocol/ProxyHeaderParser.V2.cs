@@ -213,6 +213,13 @@ public static partial class ProxyHeaderParser
                     break;
             }
 
+            // Errors are reported in wire order whatever has arrived: a TLV whose value is still incomplete
+            // may yet hide an error (an SSL sub-TLV overrun), so nothing after it is judged until it is in.
+            if (valueOffset + valueLength > available.Length)
+            {
+                return ProxyHeaderError.None;
+            }
+
             offset = valueOffset + valueLength;
         }
 

@@ -69,7 +69,10 @@ public ref struct ProxyV2HeaderBuilder
     public void AddTlv(ProxyTlvType type, ReadOnlySpan<byte> value)
     {
         Span<byte> target = Reserve(type, value.Length);
-        value.CopyTo(target);
+        if (!target.IsEmpty)
+        {
+            value.CopyTo(target); // out of room: Reserve gave nothing, Complete reports DestinationTooSmall
+        }
     }
 
     /// <summary>Appends ALPN (0x01), for example <c>"h2"u8</c>.</summary>
