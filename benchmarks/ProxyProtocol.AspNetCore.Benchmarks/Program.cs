@@ -21,9 +21,9 @@ public static class Program
     /// </summary>
     public static int Main(string[] args)
     {
-        if (args.Length == 2 && args[0] == "--paired" && int.TryParse(args[1], CultureInfo.InvariantCulture, out int rounds) && rounds > 0)
+        if (args.Length is 2 or 4 && args[0] == "--paired" && int.TryParse(args[1], CultureInfo.InvariantCulture, out int rounds) && rounds > 0)
         {
-            RunPaired(rounds);
+            RunPaired(rounds, args.Length == 4 ? args[2] : nameof(ConnectionBenchmarks.Plain), args.Length == 4 ? args[3] : nameof(ConnectionBenchmarks.WithProxyProtocol));
             return 0;
         }
 
@@ -31,28 +31,26 @@ public static class Program
         return 0;
     }
 
-    private static void RunPaired(int rounds)
+    private static void RunPaired(int rounds, string baseline, string candidate)
     {
         var results = new List<(double Plain, double Proxied, double PlainAllocated, double ProxiedAllocated)>();
         for (int round = 0; round < rounds; round++)
         {
             // Alternate which goes first, so neither always meets the same phase of a load swing.
-            string[] order = round % 2 == 0
-                ? [nameof(ConnectionBenchmarks.Plain), nameof(ConnectionBenchmarks.WithProxyProtocol)]
-                : [nameof(ConnectionBenchmarks.WithProxyProtocol), nameof(ConnectionBenchmarks.Plain)];
+            string[] order = round % 2 == 0 ? [baseline, candidate] : [candidate, baseline];
             var means = new Dictionary<string, (double Mean, double Allocated)>();
             foreach (string method in order)
             {
                 means[method] = RunOne(method);
             }
 
-            (double plain, double plainAllocated) = means[nameof(ConnectionBenchmarks.Plain)];
-            (double proxied, double proxiedAllocated) = means[nameof(ConnectionBenchmarks.WithProxyProtocol)];
+            (double plain, double plainAllocated) = means[baseline];
+            (double proxied, double proxiedAllocated) = means[candidate];
             results.Add((plain, proxied, plainAllocated, proxiedAllocated));
         }
 
         Console.WriteLine();
-        Console.WriteLine("| Round | Plain (connections/s) | WithProxyProtocol (connections/s) | Ratio | Allocated plain | Allocated with |");
+        Console.WriteLine($"| Round | {baseline} (connections/s) | {candidate} (connections/s) | Ratio | Allocated {baseline} | Allocated {candidate} |");
         Console.WriteLine("|------:|----------------------:|----------------------------------:|------:|----------------:|---------------:|");
         for (int i = 0; i < results.Count; i++)
         {
@@ -63,15 +61,24 @@ public static class Program
         }
 
         double[] ratios = results.Select(r => r.Plain / r.Proxied).Order().ToArray();
+        double[] baselineFirst = results.Where((_, i) => i % 2 == 0).Select(r => r.Plain / r.Proxied).Order().ToArray();
+        double[] candidateFirst = results.Where((_, i) => i % 2 == 1).Select(r => r.Plain / r.Proxied).Order().ToArray();
         double median = ratios.Length % 2 == 1 ? ratios[ratios.Length / 2] : (ratios[(ratios.Length / 2) - 1] + ratios[ratios.Length / 2]) / 2;
         double geometricMean = Math.Exp(ratios.Average(Math.Log));
         Console.WriteLine();
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"WithProxyProtocol / Plain connections per second: median {median:F3}, geometric mean {geometricMean:F3} over {ratios.Length} rounds"));
+            $"{candidate} / {baseline} connections per second: median {median:F3}, geometric mean {geometricMean:F3} over {ratios.Length} rounds"));
+        if (candidateFirst.Length > 0)
+        {
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  median when {baseline} ran first: {baselineFirst[baselineFirst.Length / 2]:F3}; when {candidate} ran first: {candidateFirst[candidateFirst.Length / 2]:F3}"));
+        }
+
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"Allocated per connection (client and server): plain {results.Average(r => r.PlainAllocated):N0} B, with {results.Average(r => r.ProxiedAllocated):N0} B"));
+            $"Allocated per connection (client and server): {baseline} {results.Average(r => r.PlainAllocated):N0} B, {candidate} {results.Average(r => r.ProxiedAllocated):N0} B"));
     }
 
     private static (double Mean, double Allocated) RunOne(string method)
@@ -90,6 +97,11 @@ public static class Program
             .WithOptions(ConfigOptions.DisableLogFile | ConfigOptions.JoinSummary);
         Summary summary = BenchmarkRunner.Run<ConnectionBenchmarks>(config);
         BenchmarkReport report = summary.Reports.Single();
-        return (report.ResultStatistics!.Mean, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0);
+        if (report.ResultStatistics is null)
+        {
+            throw new InvalidOperationException($"{method} produced no result; see the log above.");
+        }
+
+        return (report.ResultStatistics.Mean, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0);
     }
 }
