@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
@@ -14,15 +15,15 @@ namespace ProxyProtocol.AspNetCore.Benchmarks;
 public static class Program
 {
     /// <summary>
-    /// <c>--paired N</c> runs N short rounds of both benchmarks in alternating order and reports the ratio of each
+    /// <c>--paired N</c> runs N short rounds (8 iterations of 4 invocations, in process) of both benchmarks in alternating order and reports the ratio of each
     /// adjacent pair, which cancels the slow load swings of a shared machine; any other arguments go to
     /// BenchmarkDotNet's switcher.
     /// </summary>
     public static int Main(string[] args)
     {
-        if (args.Length == 2 && args[0] == "--paired" && int.TryParse(args[1], CultureInfo.InvariantCulture, out int rounds) && rounds > 0)
+        if (args.Length is 2 or 4 && args[0] == "--paired" && int.TryParse(args[1], CultureInfo.InvariantCulture, out int rounds) && rounds > 0)
         {
-            RunPaired(rounds);
+            RunPaired(rounds, args.Length == 4 ? args[2] : nameof(ConnectionBenchmarks.Plain), args.Length == 4 ? args[3] : nameof(ConnectionBenchmarks.WithProxyProtocol));
             return 0;
         }
 
@@ -30,28 +31,26 @@ public static class Program
         return 0;
     }
 
-    private static void RunPaired(int rounds)
+    private static void RunPaired(int rounds, string baseline, string candidate)
     {
         var results = new List<(double Plain, double Proxied, double PlainAllocated, double ProxiedAllocated)>();
         for (int round = 0; round < rounds; round++)
         {
             // Alternate which goes first, so neither always meets the same phase of a load swing.
-            string[] order = round % 2 == 0
-                ? [nameof(ConnectionBenchmarks.Plain), nameof(ConnectionBenchmarks.WithProxyProtocol)]
-                : [nameof(ConnectionBenchmarks.WithProxyProtocol), nameof(ConnectionBenchmarks.Plain)];
+            string[] order = round % 2 == 0 ? [baseline, candidate] : [candidate, baseline];
             var means = new Dictionary<string, (double Mean, double Allocated)>();
             foreach (string method in order)
             {
                 means[method] = RunOne(method);
             }
 
-            (double plain, double plainAllocated) = means[nameof(ConnectionBenchmarks.Plain)];
-            (double proxied, double proxiedAllocated) = means[nameof(ConnectionBenchmarks.WithProxyProtocol)];
+            (double plain, double plainAllocated) = means[baseline];
+            (double proxied, double proxiedAllocated) = means[candidate];
             results.Add((plain, proxied, plainAllocated, proxiedAllocated));
         }
 
         Console.WriteLine();
-        Console.WriteLine("| Round | Plain (connections/s) | WithProxyProtocol (connections/s) | Ratio | Allocated plain | Allocated with |");
+        Console.WriteLine($"| Round | {baseline} (connections/s) | {candidate} (connections/s) | Ratio | Allocated {baseline} | Allocated {candidate} |");
         Console.WriteLine("|------:|----------------------:|----------------------------------:|------:|----------------:|---------------:|");
         for (int i = 0; i < results.Count; i++)
         {
@@ -62,25 +61,47 @@ public static class Program
         }
 
         double[] ratios = results.Select(r => r.Plain / r.Proxied).Order().ToArray();
+        double[] baselineFirst = results.Where((_, i) => i % 2 == 0).Select(r => r.Plain / r.Proxied).Order().ToArray();
+        double[] candidateFirst = results.Where((_, i) => i % 2 == 1).Select(r => r.Plain / r.Proxied).Order().ToArray();
         double median = ratios.Length % 2 == 1 ? ratios[ratios.Length / 2] : (ratios[(ratios.Length / 2) - 1] + ratios[ratios.Length / 2]) / 2;
         double geometricMean = Math.Exp(ratios.Average(Math.Log));
         Console.WriteLine();
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"WithProxyProtocol / Plain connections per second: median {median:F3}, geometric mean {geometricMean:F3} over {ratios.Length} rounds"));
+            $"{candidate} / {baseline} connections per second: median {median:F3}, geometric mean {geometricMean:F3} over {ratios.Length} rounds"));
+        if (candidateFirst.Length > 0)
+        {
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  median when {baseline} ran first: {baselineFirst[baselineFirst.Length / 2]:F3}; when {candidate} ran first: {candidateFirst[candidateFirst.Length / 2]:F3}"));
+        }
+
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"Allocated per connection (client and server): plain {results.Average(r => r.PlainAllocated):N0} B, with {results.Average(r => r.ProxiedAllocated):N0} B"));
+            $"Allocated per connection (client and server): {baseline} {results.Average(r => r.PlainAllocated):N0} B, {candidate} {results.Average(r => r.ProxiedAllocated):N0} B"));
     }
 
     private static (double Mean, double Allocated) RunOne(string method)
     {
+        // Short, fixed-size rounds (no pilot stage): the two halves of a pair run within about a second of each other.
+        Job job = Job.Dry
+            .WithStrategy(RunStrategy.Monitoring)
+            .WithWarmupCount(2)
+            .WithIterationCount(8)
+            .WithInvocationCount(4)
+            .WithUnrollFactor(1)
+            .WithToolchain(InProcessEmitToolchain.Instance);
         IConfig config = DefaultConfig.Instance
-            .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
+            .AddJob(job)
             .AddFilter(new SimpleFilter(benchmark => benchmark.Descriptor.WorkloadMethod.Name == method))
             .WithOptions(ConfigOptions.DisableLogFile | ConfigOptions.JoinSummary);
         Summary summary = BenchmarkRunner.Run<ConnectionBenchmarks>(config);
         BenchmarkReport report = summary.Reports.Single();
-        return (report.ResultStatistics!.Mean, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0);
+        if (report.ResultStatistics is null)
+        {
+            throw new InvalidOperationException($"{method} produced no result; see the log above.");
+        }
+
+        return (report.ResultStatistics.Mean, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0);
     }
 }
