@@ -18,6 +18,7 @@ public class PublicApiTests
     public static TheoryData<string, string> ShippedAssemblies => new()
     {
         { "ProxyProtocol", "src/ProxyProtocol/PublicAPI.txt" },
+        { "ProxyProtocol.AspNetCore", "src/ProxyProtocol.AspNetCore/PublicAPI.txt" },
     };
 
     [Theory]
