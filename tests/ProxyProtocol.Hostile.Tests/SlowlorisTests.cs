@@ -42,6 +42,7 @@ public class SlowlorisTests(ITestOutputHelper output)
         const int Total = SilentCount + TricklingCount;
         // Client and server ends of every connection live in this process, plus the host's own.
         output.WriteLine(ProcessLimits.RequireOpenFiles((2 * Total) + 512));
+        using TestHostThreads threads = TestHostThreads.Compensate();
 
         await using HostileServer server = await HostileServer.StartAsync(o => o.HeaderTimeout = s_headerTimeout);
 
@@ -57,12 +58,15 @@ public class SlowlorisTests(ITestOutputHelper output)
             baseline.Add(await ProbeAsync(server.EndPoint, i));
         }
 
+        TimeSpan gcPausesBefore = GC.GetTotalPauseDuration();
         var clock = Stopwatch.StartNew();
         var probes = new ConcurrentQueue<(double At, double Latency)>();
         using var stopProbing = new CancellationTokenSource();
         Task probing = ProbeUntilAsync(server.EndPoint, clock, probes, stopProbing.Token);
 
         var connections = new SlowConnection[Total];
+        using var stopTrickling = new CancellationTokenSource();
+        Task trickling = TrickleAsync(connections, stopTrickling.Token); // each connection trickles from its connect on
         using (var gate = new SemaphoreSlim(ConnectsInFlight))
         {
             await Task.WhenAll(Enumerable.Range(0, Total).Select(async i =>
@@ -70,7 +74,7 @@ public class SlowlorisTests(ITestOutputHelper output)
                 await gate.WaitAsync();
                 try
                 {
-                    connections[i] = await SlowConnection.OpenAsync(i, server.EndPoint, i < SilentCount ? null : TrickleScript(i));
+                    Volatile.Write(ref connections[i], await SlowConnection.OpenAsync(i, server.EndPoint, i < SilentCount ? null : TrickleScript(i)));
                 }
                 finally
                 {
@@ -83,8 +87,8 @@ public class SlowlorisTests(ITestOutputHelper output)
         int descriptorsAtPeak = ProcessLimits.OpenDescriptors();
 
         Task allEnded = Task.WhenAll(connections.Select(c => c.Ended));
-        Task trickling = TrickleAsync(connections, allEnded);
         await allEnded.WaitAsync(s_headerTimeout + s_lateTolerance + Wire.Timeout);
+        await stopTrickling.CancelAsync();
         await stopProbing.CancelAsync();
         await probing;
         await trickling;
@@ -113,7 +117,7 @@ public class SlowlorisTests(ITestOutputHelper output)
         output.WriteLine($"probe latency before the attack: {new Stats(baseline)}");
         output.WriteLine($"probe latency during the attack: {underAttack}");
         output.WriteLine("slowest probes (at ms since the first slow connect: latency): " + string.Join(", ", probes.OrderByDescending(p => p.Latency).Take(5).Select(p => $"{p.At:F0}: {p.Latency:F1}")));
-        output.WriteLine($"middleware events: {server.Logs.Summary()}");
+        output.WriteLine($"middleware events: {server.Logs.Summary()}; GC pauses during the attack: {(GC.GetTotalPauseDuration() - gcPausesBefore).TotalMilliseconds:F1} ms in all");
 
         // The trickling ones kept sending until the end: the timeout bounds the whole header, it is not an idle timeout.
         Assert.All(connections.Skip(SilentCount), c => Assert.True(c.Sent >= 5, $"#{c.Index} trickled only {c.Sent} bytes"));
@@ -124,10 +128,10 @@ public class SlowlorisTests(ITestOutputHelper output)
         // Probes ran during the whole attack, the mass close at the timeout included.
         Assert.True(underAttack.Count >= 10, $"only {underAttack.Count} probes");
         Assert.True(probes.Max(p => p.At) > silent.Max, "no probe after the last close");
-        // The median and the 90th percentile are asserted; p99 and max are reported, not failed: on a shared 2-core
-        // machine one probe now and then waits for a CPU (a GC, another test process), attack or not.
+        // The median and the 99th percentile are asserted; the maximum is reported, not failed: on a shared 2-core
+        // machine one probe now and then waits for a CPU (another test process, the VM), attack or not.
         Assert.True(underAttack.Median <= 100, $"median probe latency {underAttack.Median:F1} ms under attack");
-        Assert.True(underAttack.Percentile(90) <= 100, $"90th percentile probe latency {underAttack.Percentile(90):F1} ms under attack");
+        Assert.True(underAttack.P99 <= 100, $"99th percentile probe latency {underAttack.P99:F1} ms under attack");
     }
 
     /// <summary>A valid header's beginning that is never finished: v1 or v2 by turns.</summary>
@@ -148,16 +152,22 @@ public class SlowlorisTests(ITestOutputHelper output)
         return header;
     }
 
-    /// <summary>Every 100 ms, one more byte on every trickling connection that is still open.</summary>
-    private static async Task TrickleAsync(SlowConnection[] connections, Task allEnded)
+    /// <summary>Every 100 ms, one more byte on every trickling connection opened so far and still open.</summary>
+    private static async Task TrickleAsync(SlowConnection?[] connections, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(s_trickleInterval);
-        while (!allEnded.IsCompleted && await timer.WaitForNextTickAsync())
+        try
         {
-            foreach (SlowConnection connection in connections)
+            while (await timer.WaitForNextTickAsync(stop))
             {
-                connection.TrickleOneByte();
+                for (int i = 0; i < connections.Length; i++)
+                {
+                    Volatile.Read(ref connections[i])?.TrickleOneByte();
+                }
             }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
         }
     }
 

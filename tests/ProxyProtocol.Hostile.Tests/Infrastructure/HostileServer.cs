@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using System.Threading.Tasks;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProxyProtocol.AspNetCore;
 
@@ -26,6 +28,7 @@ public sealed class HostileServer : IAsyncDisposable
         Logs = logs;
         Connections = connections;
         EndPoint = endPoint;
+        MemoryPool = new MemoryPoolMeter(app.Services.GetRequiredService<IMeterFactory>());
     }
 
     public LogCollector Logs { get; }
@@ -34,6 +37,9 @@ public sealed class HostileServer : IAsyncDisposable
     public ConnectionTracker Connections { get; }
 
     public IPEndPoint EndPoint { get; }
+
+    /// <summary>Kestrel's block pool, as its own metrics tell it.</summary>
+    public MemoryPoolMeter MemoryPool { get; }
 
     public static Task<HostileServer> StartAsync(Action<ProxyProtocolOptions> configure) => StartAsync(IPAddress.Loopback, configure);
 
@@ -95,6 +101,7 @@ public sealed class HostileServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        MemoryPool.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

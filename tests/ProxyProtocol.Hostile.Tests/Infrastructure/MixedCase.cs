@@ -37,6 +37,9 @@ public enum ClientEnding
 /// <summary>One connection of the mixed load: the bytes, how they are split into writes, and what must happen.</summary>
 public sealed record MixedCase(string Kind, byte[] Bytes, int[] Splits, Expectation Expectation, string? ExpectedSource, ClientEnding Ending)
 {
+    /// <summary>The group the case was drawn from, for the test's summary.</summary>
+    public string Category { get; init; } = "";
+
     /// <summary>Whether the middleware must log <c>InvalidHeader</c> for it (an exact count is asserted).</summary>
     public bool IsInvalidHeader => Expectation == Expectation.Closed && Ending == ClientEnding.SendAndRead;
 
@@ -51,16 +54,16 @@ public sealed record MixedCase(string Kind, byte[] Bytes, int[] Splits, Expectat
         int pick = random.Next(100);
         return pick switch
         {
-            < 10 => V1Valid(random),
-            < 40 => V2Valid(random),
-            < 50 => Split(random, V2Local(random)),
-            < 58 => Garbage(random),
-            < 62 => new MixedCase("no header", Wire.Get, [], Expectation.Closed, null, ClientEnding.SendAndRead),
-            < 70 => Truncated(random, ClientEnding.ShutdownSend),
-            < 78 => Truncated(random, ClientEnding.Reset),
-            < 83 => Oversized(random),
-            < 93 => CorruptV2(random),
-            _ => CorruptV1(random),
+            < 10 => V1Valid(random) with { Category = "valid v1" },
+            < 40 => V2Valid(random) with { Category = "valid v2" },
+            < 50 => Split(random, V2Local(random)) with { Category = "valid v2 LOCAL" },
+            < 58 => Garbage(random) with { Category = "garbage" },
+            < 62 => new MixedCase("no header", Wire.Get, [], Expectation.Closed, null, ClientEnding.SendAndRead) { Category = "no header" },
+            < 70 => Truncated(random, ClientEnding.ShutdownSend) with { Category = "cut off, FIN" },
+            < 78 => Truncated(random, ClientEnding.Reset) with { Category = "cut off, RST" },
+            < 83 => Oversized(random) with { Category = "v2 len > 4080" },
+            < 93 => CorruptV2(random) with { Category = "corrupt v2" },
+            _ => CorruptV1(random) with { Category = "corrupt v1" },
         };
     }
 
