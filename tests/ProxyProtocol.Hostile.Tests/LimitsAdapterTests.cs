@@ -103,6 +103,29 @@ public class LimitsAdapterTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Adapters))]
+    public async Task Largest_header_in_small_writes_is_accepted_and_the_next_bytes_stay(Adapter adapter)
+    {
+        // 1,025 writes of 64 bytes on a real connection: the readers assemble the header over many reads (and
+        // parse it once whole) without taking a byte of what follows.
+        using LoopbackPair pair = await LoopbackPair.ConnectAsync();
+        byte[] bytes = Wire.Concat(RawHeaders.NoopFlood(RawHeaders.MaxNoopCount, 4242), s_after);
+        Task sending = Task.Run(async () =>
+        {
+            for (int offset = 0; offset < bytes.Length; offset += 64)
+            {
+                Assert.True(await Wire.TrySendAsync(pair.Client, bytes.AsMemory(offset, Math.Min(64, bytes.Length - offset))));
+            }
+        });
+
+        ReceivedProxyHeader received = await ReadAsync(pair.Server, adapter, s_largest).WaitAsync(Wire.Timeout);
+        await sending;
+
+        Assert.Equal(RawHeaders.MaxNoopCount, Count(received.Tlvs));
+        Assert.Equal(s_after, await ReceiveExactlyAsync(pair.Server, s_after.Length));
+    }
+
+    [Theory]
+    [MemberData(nameof(Adapters))]
     public async Task Largest_header_is_refused_under_the_default_maximum_before_its_body(Adapter adapter)
     {
         using LoopbackPair pair = await LoopbackPair.ConnectAsync();
