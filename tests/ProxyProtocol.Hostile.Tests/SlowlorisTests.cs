@@ -74,7 +74,7 @@ public class SlowlorisTests(ITestOutputHelper output)
                 await gate.WaitAsync();
                 try
                 {
-                    Volatile.Write(ref connections[i], await SlowConnection.OpenAsync(i, server.EndPoint, i < SilentCount ? null : TrickleScript(i)));
+                    Volatile.Write(ref connections[i], await SlowConnection.OpenAsync(i, server.EndPoint, i < SilentCount ? null : TrickleScript(i), clock));
                 }
                 finally
                 {
@@ -95,11 +95,13 @@ public class SlowlorisTests(ITestOutputHelper output)
 
         // Every slow connection was closed by the server: not before the timeout, not long after it.
         var lifetimes = new List<double>();
+        var closedAt = new List<double>();
         var failures = new List<string>();
         foreach (SlowConnection connection in connections)
         {
-            (ConnectionEnd end, double lifetime, int received) = await connection.Ended;
+            (ConnectionEnd end, double lifetime, int received, double at) = await connection.Ended;
             lifetimes.Add(lifetime);
+            closedAt.Add(at);
             if (end == ConnectionEnd.StillOpen || received != 0
                 || lifetime < (s_headerTimeout - s_earlyTolerance).TotalMilliseconds
                 || lifetime > (s_headerTimeout + s_lateTolerance).TotalMilliseconds)
@@ -111,11 +113,14 @@ public class SlowlorisTests(ITestOutputHelper output)
         var silent = new Stats(lifetimes.Take(SilentCount));
         var trickled = new Stats(lifetimes.Skip(SilentCount));
         var underAttack = new Stats(probes.Select(p => p.Latency));
+        (double firstClose, double lastClose) = (closedAt.Min(), closedAt.Max());
+        double[] duringMassClose = probes.Where(p => p.At + p.Latency >= firstClose && p.At <= lastClose).Select(p => p.Latency).ToArray();
         output.WriteLine($"header timeout {s_headerTimeout.TotalMilliseconds} ms; {Total} slow connections opened in {connectPhase:F0} ms; descriptors open at peak: {descriptorsAtPeak}");
         output.WriteLine($"silent connections, connect-to-close: {silent}");
         output.WriteLine($"trickling connections ({connections.Skip(SilentCount).Sum(c => c.Sent)} bytes trickled), connect-to-close: {trickled}");
         output.WriteLine($"probe latency before the attack: {new Stats(baseline)}");
         output.WriteLine($"probe latency during the attack: {underAttack}");
+        output.WriteLine($"probes while the 1,000 closes happened ({firstClose:F0} to {lastClose:F0} ms): {(duringMassClose.Length > 0 ? new Stats(duringMassClose).ToString() : "none")}");
         output.WriteLine("slowest probes (at ms since the first slow connect: latency): " + string.Join(", ", probes.OrderByDescending(p => p.Latency).Take(5).Select(p => $"{p.At:F0}: {p.Latency:F1}")));
         output.WriteLine($"middleware events: {server.Logs.Summary()}; GC pauses during the attack: {(GC.GetTotalPauseDuration() - gcPausesBefore).TotalMilliseconds:F1} ms in all");
 
@@ -127,7 +132,7 @@ public class SlowlorisTests(ITestOutputHelper output)
 
         // Probes ran during the whole attack, the mass close at the timeout included.
         Assert.True(underAttack.Count >= 10, $"only {underAttack.Count} probes");
-        Assert.True(probes.Max(p => p.At) > silent.Max, "no probe after the last close");
+        Assert.NotEmpty(duringMassClose);
         // The median and the 99th percentile are asserted; the maximum is reported, not failed: on a shared 2-core
         // machine one probe now and then waits for a CPU (another test process, the VM), attack or not.
         Assert.True(underAttack.Median <= 100, $"median probe latency {underAttack.Median:F1} ms under attack");
@@ -207,7 +212,7 @@ public class SlowlorisTests(ITestOutputHelper output)
         private int _sent;
         private int _sending;
 
-        private SlowConnection(int index, Socket socket, byte[]? script, Task<(ConnectionEnd, double, int)> ended)
+        private SlowConnection(int index, Socket socket, byte[]? script, Task<(ConnectionEnd, double, int, double)> ended)
         {
             Index = index;
             _socket = socket;
@@ -221,22 +226,25 @@ public class SlowlorisTests(ITestOutputHelper output)
 
         public int Sent => Volatile.Read(ref _sent);
 
-        /// <summary>How the connection ended, its lifetime from connect in ms, and the bytes the server wrote.</summary>
-        public Task<(ConnectionEnd End, double Lifetime, int Received)> Ended { get; }
+        /// <summary>
+        /// How the connection ended, its lifetime from connect in ms, the bytes the server wrote, and when it ended
+        /// on the test's clock.
+        /// </summary>
+        public Task<(ConnectionEnd End, double Lifetime, int Received, double At)> Ended { get; }
 
-        public static async Task<SlowConnection> OpenAsync(int index, IPEndPoint server, byte[]? script)
+        public static async Task<SlowConnection> OpenAsync(int index, IPEndPoint server, byte[]? script, Stopwatch clock)
         {
             Socket socket = await Wire.ConnectAsync(server);
             long connected = Stopwatch.GetTimestamp();
-            return new SlowConnection(index, socket, script, WatchAsync(socket, connected));
+            return new SlowConnection(index, socket, script, WatchAsync(socket, connected, clock));
         }
 
-        private static async Task<(ConnectionEnd, double, int)> WatchAsync(Socket socket, long connected)
+        private static async Task<(ConnectionEnd, double, int, double)> WatchAsync(Socket socket, long connected, Stopwatch clock)
         {
             using (socket)
             {
                 Received received = await Wire.ReadToEndAsync(socket, s_headerTimeout + s_lateTolerance + TimeSpan.FromSeconds(2));
-                return (received.End, Stopwatch.GetElapsedTime(connected).TotalMilliseconds, received.Bytes.Length);
+                return (received.End, Stopwatch.GetElapsedTime(connected).TotalMilliseconds, received.Bytes.Length, clock.Elapsed.TotalMilliseconds);
             }
         }
 
