@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using ProxyProtocol.Internal;
 
 namespace ProxyProtocol;
 
@@ -115,6 +116,15 @@ public static class ProxyPipeReaderExtensions
     private static bool TryParse(PipeReader reader, in ReadResult result, in ProxyParserOptions options, out ReceivedProxyHeader header)
     {
         ReadOnlySequence<byte> buffer = result.Buffer;
+        if (!result.IsCompleted && HeaderLengthBound.IsIncompleteV2(buffer, options))
+        {
+            // A v2 header is parsed once whole: parsing (and, across segments, copying) every prefix again is
+            // quadratic for a header that trickles in. At the end of the pipe the prefix is parsed as before.
+            WaitForMore(reader, result);
+            header = default;
+            return false;
+        }
+
         OperationStatus status = ProxyHeaderParser.Parse(buffer, options, out ProxyHeader parsed, out int consumed, out ProxyHeaderError error);
         switch (status)
         {

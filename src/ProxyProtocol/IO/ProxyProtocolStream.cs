@@ -108,7 +108,7 @@ public sealed class ProxyProtocolStream : Stream
                 {
                     if (detected)
                     {
-                        throw new ProxyProtocolException(ProxyHeaderError.IncompleteHeader);
+                        throw buffer.CreateEndOfStreamException(options);
                     }
 
                     // Ended inside a signature prefix (or at once): not a header, hand back what came.

@@ -76,7 +76,7 @@ public static partial class ProxySocketExtensions
                 int peeked = socket.Receive(window.Span, SocketFlags.Peek);
                 if (peeked == 0)
                 {
-                    throw new ProxyProtocolException(ProxyHeaderError.IncompleteHeader);
+                    throw buffer.CreateEndOfStreamException(options);
                 }
 
                 int take = buffer.GetHeaderBytesIn(peeked, options, out bool complete, out ProxyHeader header);
@@ -87,7 +87,7 @@ public static partial class ProxySocketExtensions
                     int received = socket.Receive(target, SocketFlags.None);
                     if (received == 0)
                     {
-                        throw new ProxyProtocolException(ProxyHeaderError.IncompleteHeader);
+                        throw buffer.CreateEndOfStreamException(options);
                     }
 
                     target = target.Slice(received);
@@ -117,7 +117,7 @@ public static partial class ProxySocketExtensions
                 int peeked = await socket.ReceiveAsync(window, SocketFlags.Peek, cancellationToken).ConfigureAwait(false);
                 if (peeked == 0)
                 {
-                    throw new ProxyProtocolException(ProxyHeaderError.IncompleteHeader);
+                    throw buffer.CreateEndOfStreamException(options);
                 }
 
                 int take = buffer.GetHeaderBytesIn(peeked, options, out bool complete, out ProxyHeader header);
@@ -128,7 +128,7 @@ public static partial class ProxySocketExtensions
                     int received = await socket.ReceiveAsync(target, SocketFlags.None, cancellationToken).ConfigureAwait(false);
                     if (received == 0)
                     {
-                        throw new ProxyProtocolException(ProxyHeaderError.IncompleteHeader);
+                        throw buffer.CreateEndOfStreamException(options);
                     }
 
                     target = target.Slice(received);

@@ -76,7 +76,7 @@ public static partial class ProxyStreamExtensions
                 int read = stream.Read(next.Span);
                 if (read == 0)
                 {
-                    throw new ProxyProtocolException(ProxyHeaderError.IncompleteHeader);
+                    throw buffer.CreateEndOfStreamException(options);
                 }
 
                 buffer.Advance(read);
@@ -103,7 +103,7 @@ public static partial class ProxyStreamExtensions
                 int read = await stream.ReadAsync(next, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    throw new ProxyProtocolException(ProxyHeaderError.IncompleteHeader);
+                    throw buffer.CreateEndOfStreamException(options);
                 }
 
                 buffer.Advance(read);

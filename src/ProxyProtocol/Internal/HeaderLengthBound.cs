@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace ProxyProtocol.Internal;
@@ -46,6 +47,59 @@ internal static class HeaderLengthBound
         }
 
         return GetV1MinimumRemaining(prefix);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="prefix"/> is a v2 header whose 16-byte fixed part the parser accepts and whose
+    /// announced end (<c>16 + len</c>) has not arrived yet.
+    /// </summary>
+    /// <remarks>
+    /// A reader that parses everything it has after every read does work quadratic in the header's length when
+    /// the header trickles in: a 65,551-byte header of zero-length TLVs delivered one byte per read took seconds of
+    /// CPU, a cheap amplification for an attacker on an endpoint that allows the largest headers. Once the fixed
+    /// part is valid, parsing a longer prefix could only ask for more bytes or report an error in the TLVs that
+    /// have arrived, and the reader would keep reading either way up to the announced end (at most
+    /// <see cref="ProxyParserOptions.MaxHeaderLength"/>, within the caller's timeout). So the readers check just the
+    /// fixed part here and parse the header once, whole. The error for a bad header is the same; it is reported
+    /// when the header is complete, or when the connection ends (see <see cref="HeaderReadBuffer.CreateEndOfStreamException"/>).
+    /// </remarks>
+    /// <param name="prefix">The header bytes received so far.</param>
+    /// <param name="options">The parser options, for the fixed part's checks (version, maximum length).</param>
+    /// <returns><see langword="true"/> when the reader should read on without parsing.</returns>
+    public static bool IsIncompleteV2(ReadOnlySpan<byte> prefix, in ProxyParserOptions options)
+    {
+        if (prefix.Length <= WireFormat.V2FixedLength || prefix[0] != WireFormat.V2Signature[0])
+        {
+            return false;
+        }
+
+        int total = WireFormat.V2FixedLength + BinaryPrimitives.ReadUInt16BigEndian(prefix.Slice(WireFormat.V2LengthOffset));
+        return prefix.Length < total
+            && ProxyHeaderParser.Parse(prefix.Slice(0, WireFormat.V2FixedLength), options, out _, out _, out _) == OperationStatus.NeedMoreData;
+    }
+
+    /// <summary>As <see cref="IsIncompleteV2(ReadOnlySpan{byte}, in ProxyParserOptions)"/>, for a pipe's buffer.</summary>
+    /// <param name="prefix">The header bytes received so far.</param>
+    /// <param name="options">The parser options.</param>
+    /// <returns><see langword="true"/> when the reader should read on without parsing.</returns>
+    public static bool IsIncompleteV2(in ReadOnlySequence<byte> prefix, in ProxyParserOptions options)
+    {
+        if (prefix.Length <= WireFormat.V2FixedLength)
+        {
+            return false;
+        }
+
+        // The fixed part and one byte more decide, wherever the segments split them.
+        Span<byte> copy = stackalloc byte[WireFormat.V2FixedLength + 1];
+        scoped ReadOnlySpan<byte> head = prefix.FirstSpan;
+        if (head.Length < copy.Length)
+        {
+            prefix.Slice(0, copy.Length).CopyTo(copy);
+            head = copy;
+        }
+
+        int total = WireFormat.V2FixedLength + BinaryPrimitives.ReadUInt16BigEndian(head.Slice(WireFormat.V2LengthOffset));
+        return prefix.Length < total && IsIncompleteV2(head.Slice(0, copy.Length), options);
     }
 
     private static int GetV2MinimumRemaining(ReadOnlySpan<byte> prefix)

@@ -62,6 +62,13 @@ internal struct HeaderReadBuffer : IDisposable
     /// <exception cref="ProxyProtocolException">The bytes are not a valid header.</exception>
     public readonly bool TryComplete(in ProxyParserOptions options, out ReceivedProxyHeader received)
     {
+        if (HeaderLengthBound.IsIncompleteV2(Received, options))
+        {
+            // Not parsed again until it is whole: parsing every prefix is quadratic for a trickled header.
+            received = default;
+            return false;
+        }
+
         OperationStatus status = ProxyHeaderParser.Parse(Received, options, out ProxyHeader header, out int consumed, out ProxyHeaderError error);
         switch (status)
         {
@@ -87,6 +94,13 @@ internal struct HeaderReadBuffer : IDisposable
     public readonly int GetHeaderBytesIn(int peeked, in ProxyParserOptions options, out bool complete, out ProxyHeader header)
     {
         ReadOnlySpan<byte> candidate = _buffer.AsSpan(0, _count + peeked);
+        if (HeaderLengthBound.IsIncompleteV2(candidate, options))
+        {
+            complete = false;
+            header = default;
+            return peeked;
+        }
+
         OperationStatus status = ProxyHeaderParser.Parse(candidate, options, out header, out int consumed, out ProxyHeaderError error);
         switch (status)
         {
@@ -99,6 +113,17 @@ internal struct HeaderReadBuffer : IDisposable
             default:
                 throw new ProxyProtocolException(error);
         }
+    }
+
+    /// <summary>
+    /// The exception for a connection that ended before the header did: the error in the bytes received, if they
+    /// have one (a v2 header is parsed only once whole, see <see cref="HeaderLengthBound.IsIncompleteV2(ReadOnlySpan{byte}, in ProxyParserOptions)"/>),
+    /// otherwise <see cref="ProxyHeaderError.IncompleteHeader"/>.
+    /// </summary>
+    public readonly ProxyProtocolException CreateEndOfStreamException(in ProxyParserOptions options)
+    {
+        OperationStatus status = ProxyHeaderParser.Parse(Received, options, out _, out _, out ProxyHeaderError error);
+        return new ProxyProtocolException(status == OperationStatus.InvalidData ? error : ProxyHeaderError.IncompleteHeader);
     }
 
     /// <summary>Copies the received bytes into a new array (for replaying them to the application).</summary>
