@@ -86,38 +86,9 @@ public static partial class ProxyHeaderParser
         int i = position;
         for (int part = 0; part < 4; part++)
         {
-            if ((uint)i >= (uint)source.Length)
+            if (!TryReadDecimal(source, ref i, 3, out uint value) || value > 255)
             {
                 return false;
-            }
-
-            uint value = (uint)(source[i] - '0');
-            if (value > 9)
-            {
-                return false;
-            }
-
-            i++;
-
-            // A leading 0 must be the whole part; otherwise up to two more digits.
-            if (value != 0)
-            {
-                for (int more = 0; more < 2 && (uint)i < (uint)source.Length; more++)
-                {
-                    uint digit = (uint)(source[i] - '0');
-                    if (digit > 9)
-                    {
-                        break;
-                    }
-
-                    value = (value * 10) + digit;
-                    i++;
-                }
-
-                if (value > 255)
-                {
-                    return false;
-                }
             }
 
             if ((uint)i >= (uint)source.Length || source[i] != (part < 3 ? (byte)'.' : (byte)' '))
@@ -155,21 +126,39 @@ public static partial class ProxyHeaderParser
     {
         port = 0;
         int i = position;
-        if ((uint)i >= (uint)source.Length)
+        if (!TryReadDecimal(source, ref i, 5, out uint value) || value > ushort.MaxValue)
         {
             return false;
         }
 
-        uint value = (uint)(source[i] - '0');
-        if (value > 9)
+        if ((uint)i >= (uint)source.Length || source[i] != terminator)
         {
+            return false;
+        }
+
+        port = (ushort)value;
+        position = i + 1;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads 1 to <paramref name="maxDigits"/> decimal digits at <paramref name="position"/>; a leading 0 must be
+    /// the whole number (no octal-looking forms, V1-04, V1-07). The caller checks the range and what follows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryReadDecimal(ReadOnlySpan<byte> source, ref int position, int maxDigits, out uint value)
+    {
+        int i = position;
+        if ((uint)i >= (uint)source.Length || (value = (uint)(source[i] - '0')) > 9)
+        {
+            value = 0;
             return false;
         }
 
         i++;
         if (value != 0)
         {
-            for (int more = 0; more < 4 && (uint)i < (uint)source.Length; more++)
+            for (int more = 1; more < maxDigits && (uint)i < (uint)source.Length; more++)
             {
                 uint digit = (uint)(source[i] - '0');
                 if (digit > 9)
@@ -180,20 +169,9 @@ public static partial class ProxyHeaderParser
                 value = (value * 10) + digit;
                 i++;
             }
-
-            if (value > ushort.MaxValue)
-            {
-                return false;
-            }
         }
 
-        if ((uint)i >= (uint)source.Length || source[i] != terminator)
-        {
-            return false;
-        }
-
-        port = (ushort)value;
-        position = i + 1;
+        position = i;
         return true;
     }
 
