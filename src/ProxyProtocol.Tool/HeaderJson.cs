@@ -77,9 +77,9 @@ internal static class HeaderJson
 
         // SEM-01/SEM-03: LOCAL and UNSPEC carry no addresses the receiver may use.
         writer.WritePropertyName("source");
-        WriteAddress(writer, header, header.SourceAddress, header.SourcePort);
+        WriteAddress(writer, header, header.SourceAddress, header.SourcePort, header.GetSourceUnixPath());
         writer.WritePropertyName("destination");
-        WriteAddress(writer, header, header.DestinationAddress, header.DestinationPort);
+        WriteAddress(writer, header, header.DestinationAddress, header.DestinationPort, header.GetDestinationUnixPath());
 
         writer.WriteNumber("headerLength", header.Length);
         ProxyTlvs tlvs = header.GetTlvs(headerBytes);
@@ -133,22 +133,7 @@ internal static class HeaderJson
         return text;
     }
 
-    /// <summary>
-    /// Decodes a NUL-padded Unix path (V2-06). A leading NUL is a Linux abstract socket name, which may hold
-    /// NULs itself: only the trailing padding is dropped, and JSON escapes the NULs.
-    /// </summary>
-    public static string DecodeUnixPath(ReadOnlySpan<byte> path)
-    {
-        int length = !path.IsEmpty && path[0] == 0 ? path.LastIndexOfAnyExcept((byte)0) + 1 : path.IndexOf((byte)0);
-        if (length < 0)
-        {
-            length = path.Length;
-        }
-
-        return Encoding.UTF8.GetString(path.Slice(0, length));
-    }
-
-    private static void WriteAddress(Utf8JsonWriter writer, in ProxyHeader header, ReadOnlySpan<byte> address, ushort port)
+    private static void WriteAddress(Utf8JsonWriter writer, in ProxyHeader header, ReadOnlySpan<byte> address, ushort port, string? unixPath)
     {
         if (!header.HasAddresses)
         {
@@ -159,7 +144,7 @@ internal static class HeaderJson
         writer.WriteStartObject();
         if (header.AddressFamily == ProxyAddressFamily.Unix)
         {
-            writer.WriteString("path", DecodeUnixPath(address));
+            writer.WriteString("path", unixPath);
         }
         else
         {

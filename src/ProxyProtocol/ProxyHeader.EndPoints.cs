@@ -24,6 +24,14 @@ public readonly partial struct ProxyHeader
     /// <returns>The endpoint, or <see langword="null"/> when <see cref="HasAddresses"/> is not set (LOCAL, UNSPEC).</returns>
     public EndPoint? GetDestinationEndPoint() => CreateEndPoint(DestinationAddress, _destinationPort);
 
+    /// <summary>Decodes the source Unix socket path (UTF-8, NUL padding removed; a Linux abstract name keeps its leading NUL).</summary>
+    /// <returns>The path, or <see langword="null"/> unless <see cref="HasAddresses"/> is set and the family is Unix.</returns>
+    public string? GetSourceUnixPath() => HasAddresses && _family == ProxyAddressFamily.Unix ? DecodeUnixPath(SourceAddress) : null;
+
+    /// <summary>Decodes the destination Unix socket path, as <see cref="GetSourceUnixPath"/> does.</summary>
+    /// <returns>The path, or <see langword="null"/> unless <see cref="HasAddresses"/> is set and the family is Unix.</returns>
+    public string? GetDestinationUnixPath() => HasAddresses && _family == ProxyAddressFamily.Unix ? DecodeUnixPath(DestinationAddress) : null;
+
     /// <summary>Returns a description such as <c>PROXY TCP4 192.168.0.1:56324 -> 192.168.0.11:443 (v2)</c>.</summary>
     /// <returns>The description.</returns>
     public override string ToString()

@@ -133,19 +133,6 @@ internal static class TextAddressFormatter
         return written;
     }
 
-    /// <summary>Writes a decimal number without leading zeros; returns the bytes written.</summary>
-    public static int WriteDecimal(int value, Span<byte> destination)
-    {
-        int digits = value < 10 ? 1 : value < 100 ? 2 : value < 1000 ? 3 : value < 10000 ? 4 : 5;
-        for (int i = digits - 1; i >= 0; i--)
-        {
-            destination[i] = (byte)('0' + (value % 10));
-            value /= 10;
-        }
-
-        return digits;
-    }
-
     private static int ReadGroup(ReadOnlySpan<byte> address, int index) => BinaryPrimitives.ReadUInt16BigEndian(address.Slice(2 * index));
 
     private static int WriteHex(int value, Span<byte> destination)

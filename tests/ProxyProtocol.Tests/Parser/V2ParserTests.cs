@@ -140,6 +140,7 @@ public class V2ParserTests
         Assert.Equal("/run/haproxy/backend.sock", destination.ToString());
         Assert.Null(header.GetSourceIPAddress());
         Assert.Equal(0, header.SourcePort);
+        Assert.Equal("/run/haproxy/backend.sock", header.GetDestinationUnixPath());
     }
 
     // V2-06, SEM-04: a Linux abstract socket name starts with NUL; only the trailing padding is removed.
@@ -151,6 +152,8 @@ public class V2ParserTests
 
         Assert.Equal(ProxyTransport.Datagram, header.Transport);
         Assert.Equal("\0client", ProxyHeader.DecodeUnixPath(header.SourceAddress));
+        Assert.Equal("\0client", header.GetSourceUnixPath());
+        Assert.Equal("/run/syslog.sock", header.GetDestinationUnixPath());
         Assert.Equal("/run/syslog.sock", header.GetDestinationEndPoint()!.ToString());
     }
 
