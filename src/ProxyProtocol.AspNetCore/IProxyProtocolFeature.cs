@@ -43,6 +43,18 @@ public interface IProxyProtocolFeature
     /// <summary>The local endpoint of the socket.</summary>
     public EndPoint? TransportLocalEndPoint { get; }
 
+    /// <summary>
+    /// Whether the header says the client reached the proxy over TLS: the SSL TLV (0x20) with its client-SSL bit,
+    /// or, without an SSL TLV, an ALPN TLV (0x01). Always <see langword="false"/> for LOCAL headers.
+    /// </summary>
+    /// <remarks>
+    /// This is the header's own account. With <see cref="ProxyProtocolOptions.HttpsFromHeader"/> (the default) it
+    /// also makes requests report <c>https</c>; <c>Request.Scheme</c> can differ from it in one case, an HTTP/2
+    /// connection from a client that did not use TLS on a Kestrel that cannot select HTTP/2 otherwise (see
+    /// docs/kestrel.md).
+    /// </remarks>
+    public bool ClientUsedTls { get; }
+
     /// <summary>The ALPN TLV (0x01), the protocol negotiated with the client, for example <c>h2</c>; <see langword="null"/> when absent.</summary>
     public string? Alpn { get; }
 

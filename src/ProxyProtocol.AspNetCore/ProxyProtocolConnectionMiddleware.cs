@@ -1,4 +1,6 @@
 using System;
+using System.Buffers;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.IO.Pipelines;
@@ -20,10 +22,17 @@ namespace ProxyProtocol.AspNetCore;
 /// hands the connection on with the client's endpoints in place of the proxy's.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Kestrel's HTTP layer builds <c>HttpContext.Connection</c> from <see cref="BaseConnectionContext.RemoteEndPoint"/>
 /// and <see cref="BaseConnectionContext.LocalEndPoint"/> when the connection reaches it, so replacing those two
 /// before calling the next middleware is all it takes. A rejected connection is closed by returning without
 /// calling the next middleware: Kestrel then closes the socket, and nothing is written.
+/// </para>
+/// <para>
+/// On a cleartext endpoint that allows HTTP/1.1 and HTTP/2, the first bytes after the header choose the version
+/// (<see cref="Http2Preface"/>), and a trusted header that says the client used TLS makes the connection report
+/// https; both reach Kestrel's HTTP layer as connection features set before the next middleware runs.
+/// </para>
 /// </remarks>
 internal sealed class ProxyProtocolConnectionMiddleware
 {
@@ -32,35 +41,38 @@ internal sealed class ProxyProtocolConnectionMiddleware
     private readonly ConnectionDelegate _next;
     private readonly ILogger _logger;
     private readonly ProxyProtocolMetrics _metrics;
+    private readonly EndpointBinding _endpoint;
+    private readonly EndpointTags _tags = new();
+    private readonly RejectionReporter _reporter;
     private readonly bool _requireHeader;
     private readonly IPNetwork[] _trustedProxies;
     private readonly UntrustedSourceAction _untrustedSourceAction;
     private readonly TimeSpan _headerTimeout;
     private readonly ProxyParserOptions _parserOptions;
     private readonly Func<ProxyHeaderValidationContext, bool>? _headerValidation;
-    private readonly bool _alpnSelectsHttp2;
     private readonly CancellationTokenSourcePool _timeoutSources = new();
+    private int _duplicateLogged;
 
     /// <summary>Creates the middleware with a snapshot of the options.</summary>
     /// <param name="next">The rest of the connection pipeline.</param>
     /// <param name="options">The options, read once here.</param>
-    /// <param name="alpnSelectsHttp2">Whether ALPN <c>h2</c> may select HTTP/2: the option is on, the endpoint has no TLS
-    /// of its own and allows both HTTP/1.1 and HTTP/2.</param>
+    /// <param name="endpoint">What was decided about the endpoint when Kestrel bound it.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="metrics">The meter's instruments.</param>
-    public ProxyProtocolConnectionMiddleware(ConnectionDelegate next, ProxyProtocolOptions options, bool alpnSelectsHttp2, ILogger logger, ProxyProtocolMetrics metrics)
+    public ProxyProtocolConnectionMiddleware(ConnectionDelegate next, ProxyProtocolOptions options, EndpointBinding endpoint, ILogger logger, ProxyProtocolMetrics metrics)
     {
         _next = next;
         _logger = logger;
         _metrics = metrics;
+        _endpoint = endpoint;
         _requireHeader = options.RequireHeader;
         _untrustedSourceAction = options.UntrustedSourceAction;
         _headerTimeout = options.HeaderTimeout;
         _parserOptions = options.ParserOptions;
         _headerValidation = options.HeaderValidation;
-        _alpnSelectsHttp2 = alpnSelectsHttp2;
         _trustedProxies = new IPNetwork[options.TrustedProxies.Count];
         options.TrustedProxies.CopyTo(_trustedProxies, 0);
+        _reporter = new RejectionReporter(logger, endpoint.Name, options.HeaderTimeout);
     }
 
     /// <summary>Reads the header, applies it, and runs the rest of the pipeline; or closes the connection.</summary>
@@ -68,11 +80,23 @@ internal sealed class ProxyProtocolConnectionMiddleware
     /// <returns>A task that completes when the connection is done.</returns>
     public Task OnConnectionAsync(ConnectionContext context)
     {
+        if (context.Features.Get<IProxyProtocolFeature>() is not null)
+        {
+            // A second UseProxyProtocol() on the same endpoint would read the request as a header and reject it.
+            if (Interlocked.Exchange(ref _duplicateLogged, 1) == 0)
+            {
+                ProxyProtocolLog.DuplicateMiddleware(_logger, context.ConnectionId, _endpoint.Name);
+            }
+
+            return _next(context);
+        }
+
+        KeyValuePair<string, object?>[] tags = _tags.For(context.LocalEndPoint);
         if (context.Features.Get<ITlsConnectionFeature>() is not null)
         {
             // UseHttps() is refused at registration when it comes first; this catches other TLS middleware.
             ProxyProtocolLog.TlsBeforeProxyProtocol(_logger, context.ConnectionId);
-            _metrics.ConnectionRejected(RejectionReason.TlsBeforeProxyProtocol, ProxyHeaderError.None, 0);
+            RejectNow(context, tags, RejectionReason.TlsBeforeProxyProtocol);
             return Task.CompletedTask;
         }
 
@@ -80,30 +104,44 @@ internal sealed class ProxyProtocolConnectionMiddleware
         if (!trusted && _untrustedSourceAction == UntrustedSourceAction.Reject)
         {
             ProxyProtocolLog.UntrustedSource(_logger, context.ConnectionId, context.RemoteEndPoint);
-            _metrics.ConnectionRejected(RejectionReason.UntrustedSource, ProxyHeaderError.None, 0);
+            RejectNow(context, tags, RejectionReason.UntrustedSource);
             return Task.CompletedTask;
         }
 
         long start = Stopwatch.GetTimestamp();
+        _metrics.Pending(tags, 1);
         ValueTask<ReadOutcome> read = ReadHeaderAsync(context, optional: !trusted || !_requireHeader);
-        return read.IsCompletedSuccessfully
-            ? Continue(context, read.Result, trusted, start)
-            : AwaitHeaderAsync(context, read, trusted, start);
+        if (read.IsCompletedSuccessfully)
+        {
+            _metrics.Pending(tags, -1);
+            return Continue(context, read.Result, trusted, tags, start);
+        }
+
+        return AwaitHeaderAsync(context, read, trusted, tags, start);
     }
 
     /// <summary>The usual path: the header was not in yet. Only this small state machine is allocated.</summary>
-    private async Task AwaitHeaderAsync(ConnectionContext context, ValueTask<ReadOutcome> read, bool trusted, long start)
+    private async Task AwaitHeaderAsync(ConnectionContext context, ValueTask<ReadOutcome> read, bool trusted, KeyValuePair<string, object?>[] tags, long start)
     {
-        ReadOutcome outcome = await read.ConfigureAwait(false);
-        await Continue(context, outcome, trusted, start).ConfigureAwait(false);
+        ReadOutcome outcome;
+        try
+        {
+            outcome = await read.ConfigureAwait(false);
+        }
+        finally
+        {
+            _metrics.Pending(tags, -1);
+        }
+
+        await Continue(context, outcome, trusted, tags, start).ConfigureAwait(false);
     }
 
     /// <summary>Applies the outcome of the read: runs the rest of the pipeline, or closes the connection.</summary>
-    private Task Continue(ConnectionContext context, in ReadOutcome outcome, bool trusted, long start)
+    private Task Continue(ConnectionContext context, in ReadOutcome outcome, bool trusted, KeyValuePair<string, object?>[] tags, long start)
     {
         if (outcome.Rejection != RejectionReason.None)
         {
-            Reject(context, outcome.Rejection, outcome.Error, start);
+            Reject(context, tags, outcome.Rejection, outcome.Error, start);
             return Task.CompletedTask;
         }
 
@@ -111,7 +149,8 @@ internal sealed class ProxyProtocolConnectionMiddleware
         if (feature is null)
         {
             ProxyProtocolLog.NoHeader(_logger, context.ConnectionId, context.RemoteEndPoint);
-            _metrics.NoHeader(start);
+            _metrics.NoHeader(tags, start);
+            SelectProtocol(context, https: false, outcome.Http2);
             return _next(context);
         }
 
@@ -122,18 +161,20 @@ internal sealed class ProxyProtocolConnectionMiddleware
                 ProxyProtocolLog.UntrustedHeaderIgnored(_logger, context.ConnectionId, context.RemoteEndPoint, feature.Header.ToString());
             }
 
-            _metrics.HeaderIgnored(start);
+            _metrics.HeaderIgnored(tags, start);
+            SelectProtocol(context, https: false, outcome.Http2);
             return _next(context);
         }
 
         if (_headerValidation is not null && !Validate(context, feature))
         {
-            _metrics.ConnectionRejected(RejectionReason.ValidationFailed, ProxyHeaderError.None, start);
+            Reject(context, tags, RejectionReason.ValidationFailed, ProxyHeaderError.None, start);
             return Task.CompletedTask;
         }
 
         Apply(context, feature);
-        _metrics.HeaderAccepted(feature.Header.Version, feature.Header.Command, start);
+        SelectProtocol(context, https: _endpoint.HttpsFromHeader && feature.ClientUsedTls, outcome.Http2);
+        _metrics.HeaderAccepted(tags, feature.Header.Version, feature.Header.Command, start);
         if (_logger.IsEnabled(LogLevel.Trace))
         {
             ProxyProtocolLog.HeaderAccepted(_logger, context.ConnectionId, feature.TransportRemoteEndPoint, feature.Header.ToString());
@@ -143,8 +184,9 @@ internal sealed class ProxyProtocolConnectionMiddleware
     }
 
     /// <summary>
-    /// Reads the header within the timeout. Pooled, and it keeps the large header value out of the caller's state
-    /// machine: only the feature object leaves it.
+    /// Reads the header within the timeout, then, where the endpoint detects HTTP/2, the first bytes after it
+    /// within the same timeout. Pooled, and it keeps the large header value out of the caller's state machine:
+    /// only the feature object leaves it.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadOutcome> ReadHeaderAsync(ConnectionContext context, bool optional)
@@ -168,9 +210,15 @@ internal sealed class ProxyProtocolConnectionMiddleware
             ReceivedProxyHeader? header = optional
                 ? await input.ReadOptionalProxyHeaderAsync(_parserOptions, token).ConfigureAwait(false)
                 : await input.ReadProxyHeaderAsync(_parserOptions, token).ConfigureAwait(false);
-            return header is { } received
-                ? new ReadOutcome(new ProxyProtocolFeature(received, context.RemoteEndPoint, context.LocalEndPoint))
-                : default;
+            ProxyProtocolFeature? feature = header is { } received
+                ? new ProxyProtocolFeature(received, context.RemoteEndPoint, context.LocalEndPoint)
+                : null;
+            bool http2 = _endpoint.DetectHttp2Preface && await StartsWithHttp2PrefaceAsync(input, token).ConfigureAwait(false);
+            return new ReadOutcome(feature, http2);
+        }
+        catch (ProxyProtocolException ex) when (ex.Error == ProxyHeaderError.IncompleteHeader && ClosedWithoutData(input))
+        {
+            return new ReadOutcome(RejectionReason.EmptyConnection, ProxyHeaderError.None);
         }
         catch (ProxyProtocolException ex)
         {
@@ -199,8 +247,48 @@ internal sealed class ProxyProtocolConnectionMiddleware
         }
     }
 
-    /// <summary>Sets the feature, the header's endpoints (PROXY over IP or UNIX only) and, for ALPN h2, HTTP/2.</summary>
-    private void Apply(ConnectionContext context, ProxyProtocolFeature feature)
+    /// <summary>
+    /// Whether the peer closed without sending a byte, as TCP health checks and port probes do. Asked only once the
+    /// header reader found the pipe complete, so the read returns at once; it consumes nothing.
+    /// </summary>
+    private static bool ClosedWithoutData(PipeReader input)
+    {
+        if (!input.TryRead(out ReadResult result))
+        {
+            return false;
+        }
+
+        input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        return result.IsCompleted && result.Buffer.IsEmpty;
+    }
+
+    /// <summary>
+    /// Looks at the first bytes after the header for the HTTP/2 preface, deciding as soon as they cannot be it.
+    /// Consumes nothing; examines everything only while waiting for more, so the next reader sees the bytes at once.
+    /// </summary>
+    private static async ValueTask<bool> StartsWithHttp2PrefaceAsync(PipeReader input, CancellationToken token)
+    {
+        while (true)
+        {
+            ReadResult result = await input.ReadAsync(token).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            OperationStatus match = Http2Preface.Match(buffer);
+            if (match != OperationStatus.NeedMoreData || result.IsCompleted)
+            {
+                input.AdvanceTo(buffer.Start);
+                return match == OperationStatus.Done;
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCanceled)
+            {
+                throw new OperationCanceledException("The read of the first bytes after the PROXY header was cancelled.");
+            }
+        }
+    }
+
+    /// <summary>Sets the feature and the header's endpoints (PROXY over IP or UNIX only).</summary>
+    private static void Apply(ConnectionContext context, ProxyProtocolFeature feature)
     {
         context.Features.Set<IProxyProtocolFeature>(feature);
 
@@ -214,10 +302,24 @@ internal sealed class ProxyProtocolConnectionMiddleware
             context.RemoteEndPoint = source;
             context.LocalEndPoint = destination;
         }
+    }
 
-        if (_alpnSelectsHttp2 && feature.IsAlpnH2)
+    /// <summary>
+    /// Tells Kestrel's HTTP layer what to serve: https when the trusted header says the client used TLS, HTTP/2
+    /// when the preface was seen. Without TLS, HTTP/2 is selected through Kestrel's own per-connection protocol
+    /// feature so the scheme stays http; only where that is unavailable does a TLS feature stand in (scheme https).
+    /// </summary>
+    private void SelectProtocol(ConnectionContext context, bool https, bool http2)
+    {
+        if (https)
         {
-            var tls = new ProxiedTlsConnectionFeature();
+            var tls = new ProxiedTlsConnectionFeature(http2: http2 || _endpoint.Http2Only);
+            context.Features.Set<ITlsConnectionFeature>(tls);
+            context.Features.Set<ITlsApplicationProtocolFeature>(tls);
+        }
+        else if (http2 && !KestrelProtocolSelection.TrySelectHttp2(context.Features))
+        {
+            var tls = new ProxiedTlsConnectionFeature(http2: true);
             context.Features.Set<ITlsConnectionFeature>(tls);
             context.Features.Set<ITlsApplicationProtocolFeature>(tls);
         }
@@ -246,7 +348,15 @@ internal sealed class ProxyProtocolConnectionMiddleware
         return valid;
     }
 
-    private void Reject(ConnectionContext context, RejectionReason reason, ProxyHeaderError error, long start)
+    /// <summary>A rejection decided before anything was read (TLS first, untrusted source).</summary>
+    private void RejectNow(ConnectionContext context, KeyValuePair<string, object?>[] tags, RejectionReason reason)
+    {
+        TagKestrelConnection(context, reason);
+        _metrics.ConnectionRejected(tags, reason, ProxyHeaderError.None, 0);
+        _reporter.Report(reason, ProxyHeaderError.None, context.RemoteEndPoint);
+    }
+
+    private void Reject(ConnectionContext context, KeyValuePair<string, object?>[] tags, RejectionReason reason, ProxyHeaderError error, long start)
     {
         EndPoint? transportRemote = context.RemoteEndPoint;
         switch (reason)
@@ -260,12 +370,36 @@ internal sealed class ProxyProtocolConnectionMiddleware
             case RejectionReason.Timeout:
                 ProxyProtocolLog.HeaderTimeout(_logger, context.ConnectionId, transportRemote, _headerTimeout);
                 break;
+            case RejectionReason.EmptyConnection:
+                ProxyProtocolLog.EmptyConnection(_logger, context.ConnectionId, transportRemote);
+                break;
+            case RejectionReason.ValidationFailed:
+                break; // Validate logged it with the header.
             default:
                 ProxyProtocolLog.ServerShutdown(_logger, context.ConnectionId, transportRemote);
                 break;
         }
 
-        _metrics.ConnectionRejected(reason, error, start);
+        TagKestrelConnection(context, reason);
+        _metrics.ConnectionRejected(tags, reason, error, start);
+        _reporter.Report(reason, error, transportRemote);
+    }
+
+    /// <summary>Adds <c>error.type</c> to Kestrel's <c>kestrel.connection.duration</c>, as its TLS middleware does for failed handshakes.</summary>
+    private static void TagKestrelConnection(ConnectionContext context, RejectionReason reason)
+    {
+        if (context.Features.Get<IConnectionMetricsTagsFeature>() is { } metricsTags)
+        {
+            foreach (KeyValuePair<string, object?> tag in metricsTags.Tags)
+            {
+                if (tag.Key == "error.type")
+                {
+                    return;
+                }
+            }
+
+            metricsTags.Tags.Add(new KeyValuePair<string, object?>("error.type", RejectionReasons.GetName(reason)));
+        }
     }
 
     private bool IsTrusted(EndPoint? remote)
@@ -299,7 +433,11 @@ internal sealed class ProxyProtocolConnectionMiddleware
     /// <summary>What reading the header gave: a feature, nothing (optional mode), or a reason to close.</summary>
     private readonly struct ReadOutcome
     {
-        public ReadOutcome(ProxyProtocolFeature feature) => Feature = feature;
+        public ReadOutcome(ProxyProtocolFeature? feature, bool http2)
+        {
+            Feature = feature;
+            Http2 = http2;
+        }
 
         public ReadOutcome(RejectionReason rejection, ProxyHeaderError error)
         {
@@ -308,6 +446,9 @@ internal sealed class ProxyProtocolConnectionMiddleware
         }
 
         public ProxyProtocolFeature? Feature { get; }
+
+        /// <summary>Whether the bytes after the header are the HTTP/2 preface.</summary>
+        public bool Http2 { get; }
 
         public RejectionReason Rejection { get; }
 

@@ -24,6 +24,7 @@ public sealed class ProxyProtocolOptions
     private TimeSpan _headerTimeout = DefaultHeaderTimeout;
     private ProxyParserOptions _parserOptions;
     private UntrustedSourceAction _untrustedSourceAction;
+    private Http2PrefaceDetection _detectHttp2Preface;
 
     /// <summary>
     /// Whether every connection must start with a header. Default <see langword="true"/>.
@@ -39,9 +40,15 @@ public sealed class ProxyProtocolOptions
 
     /// <summary>
     /// The networks of the proxies allowed to send a header, matched against the socket's remote address.
-    /// Empty (the default) trusts every source.
+    /// Empty (the default) trusts every source, and says so with a Warning at startup unless
+    /// <see cref="TrustAnySource"/> is set.
     /// </summary>
     /// <remarks>
+    /// In configuration (<c>AddProxyProtocol(configuration)</c>) it is a list of CIDR strings, for example
+    /// <c>"TrustedProxies": ["10.0.0.0/8", "2001:db8::/32"]</c> or <c>ProxyProtocol__TrustedProxies__0=10.0.0.0/8</c>;
+    /// a bare address is a network of one. <c>ConfigurationBinder.Bind</c> cannot convert these strings and leaves
+    /// the list empty: use <c>AddProxyProtocol(configuration)</c>.
+    /// 
     /// An IPv4-mapped IPv6 remote address (a dual-mode socket) is matched as the IPv4 address it carries. A
     /// connection whose transport has no IP address (a Unix socket) is untrusted once the list is non-empty.
     /// What happens to untrusted connections is set by <see cref="UntrustedSourceAction"/>.
@@ -131,23 +138,106 @@ public sealed class ProxyProtocolOptions
     public Func<ProxyHeaderValidationContext, bool>? HeaderValidation { get; set; }
 
     /// <summary>
-    /// Whether a cleartext connection whose header carries the ALPN TLV <c>h2</c> is served as HTTP/2, as it would
-    /// be had Kestrel negotiated h2 itself. Default <see langword="true"/>.
+    /// Whether every source is trusted on purpose while <see cref="TrustedProxies"/> is empty. Default
+    /// <see langword="false"/>.
+    /// </summary>
+    /// <remarks>
+    /// An empty <see cref="TrustedProxies"/> trusts every source either way; what this changes is the one Warning
+    /// per endpoint logged at startup, which says that any client that can reach the port can choose its own
+    /// address. Set it where the port is reachable only by the balancer (a private network, a firewall, a
+    /// security group) and the warning is noise. Setting it while <see cref="TrustedProxies"/> lists networks
+    /// is a contradiction and fails at startup.
+    /// </remarks>
+    public bool TrustAnySource { get; set; }
+
+    /// <summary>
+    /// Whether a connection whose trusted header says the client reached the balancer over TLS is served as
+    /// HTTPS: <c>Request.IsHttps</c> is <see langword="true"/> and the scheme is <c>https</c>, for HTTP/1.1 and
+    /// HTTP/2 alike. Default <see langword="true"/>.
     /// </summary>
     /// <remarks>
     /// <para>
-    /// A load balancer that terminates TLS and forwards the decrypted stream to a cleartext endpoint tells in
-    /// the ALPN TLV what it negotiated with the client (dotnet/aspnetcore#43836). On an endpoint that allows
-    /// both HTTP/1.1 and HTTP/2 (the default <see cref="Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1AndHttp2"/>),
-    /// Kestrel picks HTTP/2 only after a TLS handshake that negotiated h2; with this option the header stands in
-    /// for that handshake. The connection then reports <c>Request.IsHttps == true</c> and scheme <c>https</c>, which
-    /// is what the client used: an h2 client behind such a balancer sends <c>:scheme https</c>. A client that sends
-    /// <c>:scheme http</c> needs <c>KestrelServerOptions.AllowAlternateSchemes</c>.
+    /// The header says so with the SSL TLV (0x20) and its client-SSL bit, or, without an SSL TLV, with an ALPN TLV
+    /// (0x01), which only a TLS (or QUIC) handshake produces. A TLS-terminating balancer thus makes
+    /// <c>UseHttpsRedirection()</c> and HSTS behave as they would had Kestrel done the handshake, without a
+    /// redirect loop. Headers from untrusted sources, LOCAL headers and endpoints with their own
+    /// <c>UseHttps()</c> are never affected.
     /// </para>
     /// <para>
-    /// It has no effect on endpoints that use TLS themselves (their own handshake decides), on HTTP/2-only
-    /// endpoints (served as HTTP/2 with prior knowledge anyway) and on HTTP/1.1-only endpoints.
+    /// It works through an <see cref="Microsoft.AspNetCore.Http.Features.ITlsConnectionFeature"/> on the
+    /// connection with no certificate (the balancer kept it; see <see cref="IProxyProtocolFeature.Ssl"/>) and no
+    /// <c>ITlsHandshakeFeature</c>. What the header itself said is always on
+    /// <see cref="IProxyProtocolFeature.ClientUsedTls"/>.
     /// </para>
     /// </remarks>
-    public bool UseAlpnForHttp2 { get; set; } = true;
+    public bool HttpsFromHeader { get; set; } = true;
+
+    /// <summary>
+    /// Whether the first bytes after the header choose between HTTP/1.1 and HTTP/2 on a cleartext endpoint that
+    /// allows both (Kestrel's default <c>Http1AndHttp2</c>). Default <see cref="Http2PrefaceDetection.Auto"/>.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// A balancer that terminates TLS may speak HTTP/1.1 or HTTP/2 to the server whatever it negotiated with the
+    /// client, so the header's ALPN TLV cannot choose; the HTTP/2 connection preface
+    /// (<c>PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n</c>) can. The check consumes nothing, decides as soon as the bytes
+    /// so far cannot be the preface, and waits no longer than <see cref="HeaderTimeout"/>.
+    /// </para>
+    /// <para>
+    /// <see cref="Http2PrefaceDetection.Auto"/> looks only where Kestrel's HTTP layer follows
+    /// <c>UseProxyProtocol()</c>: not in front of <c>UseConnectionHandler&lt;T&gt;()</c>, whose protocol may speak
+    /// first. Endpoints with their own TLS (ALPN decides) and <c>Http1</c>-only or <c>Http2</c>-only endpoints are
+    /// never checked.
+    /// </para>
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not defined.</exception>
+    public Http2PrefaceDetection DetectHttp2Preface
+    {
+        get => _detectHttp2Preface;
+        set
+        {
+            if (value is not (Http2PrefaceDetection.Auto or Http2PrefaceDetection.Enabled or Http2PrefaceDetection.Disabled))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown HTTP/2 preface detection mode.");
+            }
+
+            _detectHttp2Preface = value;
+        }
+    }
+
+    /// <summary>
+    /// Whether an endpoint that also serves HTTP/3 may start, its QUIC connections served without a PROXY header.
+    /// Default <see langword="false"/>: such an endpoint fails at startup.
+    /// </summary>
+    /// <remarks>
+    /// HTTP/3 runs over QUIC (UDP), which carries no PROXY header, so its connections bypass this middleware:
+    /// no header, no <see cref="TrustedProxies"/>, no <see cref="UntrustedSourceAction"/>, and the socket's
+    /// address as the client's. Kestrel's <c>Alt-Svc</c> header moves browsers onto HTTP/3 once they have seen it.
+    /// Set this only when that is wanted (a balancer that passes QUIC through to this server, for example); a
+    /// Warning is then logged once per endpoint at startup.
+    /// </remarks>
+    public bool AllowHttp3WithoutHeader { get; set; }
+
+    /// <summary>A copy for one endpoint, so the options configured in DI stay as they were.</summary>
+    internal ProxyProtocolOptions Clone()
+    {
+        var copy = new ProxyProtocolOptions
+        {
+            RequireHeader = RequireHeader,
+            UntrustedSourceAction = UntrustedSourceAction,
+            HeaderTimeout = HeaderTimeout,
+            ParserOptions = ParserOptions,
+            HeaderValidation = HeaderValidation,
+            TrustAnySource = TrustAnySource,
+            HttpsFromHeader = HttpsFromHeader,
+            DetectHttp2Preface = DetectHttp2Preface,
+            AllowHttp3WithoutHeader = AllowHttp3WithoutHeader,
+        };
+        foreach (IPNetwork network in TrustedProxies)
+        {
+            copy.TrustedProxies.Add(network);
+        }
+
+        return copy;
+    }
 }

@@ -12,9 +12,9 @@ public class FeatureTests
     [Fact]
     public async Task Tlvs_are_visible_through_the_feature()
     {
-        // TLV-04..06, SSL-01..04: every TLV, in order, with typed values. ALPN h2 would make this cleartext
-        // connection HTTP/2 (see Http2Tests); this raw client speaks HTTP/1.1, so that is turned off here.
-        await using TestServer app = await TestServer.StartAsync(o => o.UseProxyProtocol(p => p.UseAlpnForHttp2 = false));
+        // TLV-04..06, SSL-01..04: every TLV, in order, with typed values. ALPN h2 does not choose HTTP/2 (the
+        // bytes after the header do): this raw client speaks HTTP/1.1 and is served HTTP/1.1.
+        await using TestServer app = await TestServer.StartAsync(o => o.UseProxyProtocol());
         byte[] certificate = [0x30, 0x82, 0x01, 0x02, 0xAA];
         byte[] header = Headers.V2("203.0.113.7", 4242, "198.51.100.9", 443, (ref ProxyV2HeaderBuilder b) =>
         {
@@ -52,6 +52,9 @@ public class FeatureTests
         Assert.Equal("305419896", body["azure"]);
         Assert.Equal("72623859790382856", body["gcp"]);
         Assert.Equal("01,02,05,20,30,EA,EE,E0,F1,03", body["tlvs"]);
+        Assert.Equal("HTTP/1.1", body["protocol"]);
+        Assert.Equal("True", body["clientTls"]);                // the SSL TLV's client-SSL bit
+        Assert.Equal("https", body["scheme"]);
     }
 
     [Fact]
@@ -68,5 +71,7 @@ public class FeatureTests
         Assert.Equal(string.Empty, body["aws"]);
         Assert.Equal(string.Empty, body["tlvs"]);
         Assert.False(body.ContainsKey("ssl.client"));
+        Assert.Equal("False", body["clientTls"]);
+        Assert.Equal("http", body["scheme"]);
     }
 }

@@ -22,7 +22,10 @@ public class OptionsTests
         Assert.Equal(ProxyVersions.All, options.AllowedVersions);
         Assert.True(options.ParserOptions.VerifyCrc32c);
         Assert.Null(options.HeaderValidation);
-        Assert.True(options.UseAlpnForHttp2);
+        Assert.False(options.TrustAnySource);
+        Assert.True(options.HttpsFromHeader);
+        Assert.Equal(Http2PrefaceDetection.Auto, options.DetectHttp2Preface);
+        Assert.False(options.AllowHttp3WithoutHeader);
     }
 
     [Fact]
@@ -36,6 +39,7 @@ public class OptionsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxHeaderLength = 65552);
         Assert.Throws<ArgumentOutOfRangeException>(() => options.AllowedVersions = ProxyVersions.None);
         Assert.Throws<ArgumentOutOfRangeException>(() => options.UntrustedSourceAction = (UntrustedSourceAction)7);
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.DetectHttp2Preface = (Http2PrefaceDetection)3);
 
         options.HeaderTimeout = Timeout.InfiniteTimeSpan;
         options.MaxHeaderLength = 65551;

@@ -8,20 +8,24 @@ using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 namespace ProxyProtocol.AspNetCore.Internal;
 
 /// <summary>
-/// Stands in for the TLS handshake a balancer did with the client, so Kestrel serves a cleartext connection
-/// whose header carries ALPN <c>h2</c> as HTTP/2.
+/// Stands in for the TLS handshake a balancer did with the client: Kestrel reports <c>https</c> for a connection
+/// that has an <see cref="ITlsConnectionFeature"/>, and picks HTTP/2 on an endpoint that allows HTTP/1.1 too only
+/// when <see cref="ITlsApplicationProtocolFeature"/> says <c>h2</c>.
 /// </summary>
 /// <remarks>
-/// Kestrel's protocol selection reads <see cref="ITlsApplicationProtocolFeature"/> only when an
-/// <see cref="ITlsConnectionFeature"/> is present, so both are set. <c>ITlsHandshakeFeature</c> is deliberately
-/// not implemented: HTTP/2 would then check the TLS version of a handshake that did not happen here. Never set
-/// it in front of Kestrel's own TLS middleware, which skips the handshake when it finds this feature.
+/// <c>ITlsHandshakeFeature</c> is deliberately not implemented: HTTP/2 would then check the TLS version of a
+/// handshake that did not happen here. Never set it in front of Kestrel's own TLS middleware, which skips the
+/// handshake when it finds this feature.
 /// </remarks>
 internal sealed class ProxiedTlsConnectionFeature : ITlsConnectionFeature, ITlsApplicationProtocolFeature
 {
     private static readonly ReadOnlyMemory<byte> s_h2 = "h2"u8.ToArray();
 
-    public ReadOnlyMemory<byte> ApplicationProtocol => s_h2;
+    /// <param name="http2">Whether Kestrel is to serve HTTP/2: the preface was seen, or the endpoint is HTTP/2 only.</param>
+    public ProxiedTlsConnectionFeature(bool http2) => ApplicationProtocol = http2 ? s_h2 : ReadOnlyMemory<byte>.Empty;
+
+    /// <summary>What Kestrel is to serve, chosen by the preface; the client's own ALPN is on the feature.</summary>
+    public ReadOnlyMemory<byte> ApplicationProtocol { get; }
 
     // The balancer kept the client certificate; its details, if any, are in the SSL TLV.
     public X509Certificate2? ClientCertificate { get; set; }

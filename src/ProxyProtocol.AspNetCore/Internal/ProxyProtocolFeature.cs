@@ -81,8 +81,22 @@ internal sealed class ProxyProtocolFeature : IProxyProtocolFeature
 
     public ulong? GcpPscConnectionId => _header.Tlvs.TryGetGcpPscConnectionId(out ulong id) ? id : null;
 
-    /// <summary>True when the header's ALPN TLV is exactly <c>h2</c>; no string is made for the check.</summary>
-    internal bool IsAlpnH2 => _header.Tlvs.TryGetAlpn(out ReadOnlySpan<byte> alpn) && alpn.SequenceEqual("h2"u8);
+    public bool ClientUsedTls
+    {
+        get
+        {
+            if (_header.Header.Command != ProxyCommand.Proxy)
+            {
+                return false;
+            }
+
+            // The SSL TLV says it outright; without one, an ALPN TLV exists only after a TLS (or QUIC) handshake.
+            ProxyTlvs tlvs = _header.Tlvs;
+            return tlvs.TryGetSsl(out ProxySslTlv ssl)
+                ? (ssl.Client & ProxySslClientFlags.Ssl) != 0
+                : tlvs.TryGetAlpn(out _);
+        }
+    }
 
     /// <summary>Lets the middleware hand over endpoints it already created, so they are made once.</summary>
     internal void SetEndPoints(EndPoint? source, EndPoint? destination)

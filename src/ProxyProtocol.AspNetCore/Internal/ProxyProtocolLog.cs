@@ -6,7 +6,9 @@ namespace ProxyProtocol.AspNetCore.Internal;
 
 /// <summary>
 /// The middleware's log events. Ids are stable. A rejected connection is logged once, at Debug, with its reason:
-/// clients and scanners cause these, not the server. Only a misconfiguration is an error.
+/// clients and scanners cause these, not the server; <see cref="RejectionReporter"/> sums them up in a Warning at
+/// most once a minute per endpoint and kind. Startup checks warn about unsafe settings; a misconfiguration that
+/// breaks connections is an error.
 /// </summary>
 internal static partial class ProxyProtocolLog
 {
@@ -39,4 +41,25 @@ internal static partial class ProxyProtocolLog
 
     [LoggerMessage(10, LogLevel.Debug, @"Connection id ""{ConnectionId}"" from {TransportRemoteEndPoint} closed: the server is shutting down before its PROXY header was complete.", EventName = "ServerShutdown")]
     public static partial void ServerShutdown(ILogger logger, string connectionId, EndPoint? transportRemoteEndPoint);
+
+    [LoggerMessage(11, LogLevel.Warning, "UseProxyProtocol() on {EndPoint} trusts every source: any client that can reach this port can set its own client address in a PROXY header. Set ProxyProtocol:TrustedProxies to the balancers' networks (CIDR, for example 10.0.0.0/8), or TrustAnySource = true if only the balancer can reach the port.", EventName = "TrustingAnySource")]
+    public static partial void TrustingAnySource(ILogger logger, string endPoint);
+
+    [LoggerMessage(12, LogLevel.Warning, "{EndPoint} serves HTTP/3 without a PROXY header (AllowHttp3WithoutHeader): QUIC connections bypass UseProxyProtocol(), TrustedProxies and UntrustedSourceAction, and report the socket's address as the client's.", EventName = "Http3WithoutHeader")]
+    public static partial void Http3WithoutHeader(ILogger logger, string endPoint);
+
+    [LoggerMessage(13, LogLevel.Error, "Connection id \"{ConnectionId}\" on {EndPoint} reached a second UseProxyProtocol() middleware after the first accepted its header; the second passes this and every later connection through untouched. Call UseProxyProtocol() once per endpoint (ConfigureEndpointDefaults applies it to every endpoint already).", EventName = "DuplicateMiddleware")]
+    public static partial void DuplicateMiddleware(ILogger logger, string connectionId, string endPoint);
+
+    [LoggerMessage(14, LogLevel.Warning, "A connection to {EndPoint} was closed: {Reason}. {Hint} It came from {TransportRemoteEndPoint}. Further such closures are summed up here at most once a minute; each is logged at Debug.", EventName = "FirstRejection")]
+    public static partial void FirstRejection(ILogger logger, string endPoint, string reason, string hint, EndPoint? transportRemoteEndPoint);
+
+    [LoggerMessage(15, LogLevel.Warning, "{Count} connections to {EndPoint} closed in the last {Period}: {Reason}. {Hint} The last came from {TransportRemoteEndPoint}.", EventName = "RejectionSummary")]
+    public static partial void RejectionSummary(ILogger logger, long count, string endPoint, TimeSpan period, string reason, string hint, EndPoint? transportRemoteEndPoint);
+
+    [LoggerMessage(16, LogLevel.Debug, "Connection id \"{ConnectionId}\" from {TransportRemoteEndPoint} closed without sending a byte (a TCP health check or port probe).", EventName = "EmptyConnection")]
+    public static partial void EmptyConnection(ILogger logger, string connectionId, EndPoint? transportRemoteEndPoint);
+
+    [LoggerMessage(17, LogLevel.Debug, "UseProxyProtocol() on {EndPoint}: HTTP/2 preface detection {State} ({Reason}).", EventName = "Http2Detection")]
+    public static partial void Http2Detection(ILogger logger, string endPoint, string state, string reason);
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
@@ -5,8 +6,10 @@ using System.Diagnostics.Metrics;
 namespace ProxyProtocol.AspNetCore.Internal;
 
 /// <summary>
-/// The <c>ProxyProtocol.AspNetCore</c> meter: headers accepted, connections rejected and how long reading the
-/// header took. Created through the host's <see cref="IMeterFactory"/>, so each host (and each test) has its own.
+/// The <c>ProxyProtocol.AspNetCore</c> meter: headers accepted, connections rejected, connections waiting for
+/// their header, and how long reading the header took. Every measurement carries the endpoint's tags
+/// (<see cref="EndpointTags"/>). Created through the host's <see cref="IMeterFactory"/>, so each host (and each
+/// test) has its own.
 /// </summary>
 internal sealed class ProxyProtocolMetrics
 {
@@ -23,6 +26,7 @@ internal sealed class ProxyProtocolMetrics
 
     private readonly Counter<long> _acceptedHeaders;
     private readonly Counter<long> _rejectedConnections;
+    private readonly UpDownCounter<long> _pendingConnections;
     private readonly Histogram<double> _headerReadDuration;
 
     public ProxyProtocolMetrics(IMeterFactory? meterFactory)
@@ -37,6 +41,10 @@ internal sealed class ProxyProtocolMetrics
             "proxy_protocol.rejected_connections",
             unit: "{connection}",
             description: "Connections closed because of their PROXY header or their source, by reason.");
+        _pendingConnections = meter.CreateUpDownCounter<long>(
+            "proxy_protocol.pending_connections",
+            unit: "{connection}",
+            description: "Connections waiting for their PROXY header (and, where HTTP/2 is detected, their first bytes).");
         _headerReadDuration = meter.CreateHistogram(
             "proxy_protocol.header_read.duration",
             unit: "s",
@@ -45,24 +53,38 @@ internal sealed class ProxyProtocolMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
     }
 
-    public void HeaderAccepted(ProxyVersion version, ProxyCommand command, long startTimestamp)
+    public void Pending(KeyValuePair<string, object?>[] endpoint, int delta)
     {
-        _acceptedHeaders.Add(
-            1,
-            new KeyValuePair<string, object?>("proxy_protocol.version", version == ProxyVersion.V1 ? s_version1 : s_version2),
-            new KeyValuePair<string, object?>("proxy_protocol.command", command == ProxyCommand.Local ? s_commandLocal : s_commandProxy));
-        RecordDuration(startTimestamp, s_outcomeAccepted);
+        if (_pendingConnections.Enabled)
+        {
+            _pendingConnections.Add(delta, new TagList(endpoint));
+        }
     }
 
-    public void NoHeader(long startTimestamp) => RecordDuration(startTimestamp, s_outcomeNoHeader);
+    public void HeaderAccepted(KeyValuePair<string, object?>[] endpoint, ProxyVersion version, ProxyCommand command, long startTimestamp)
+    {
+        if (_acceptedHeaders.Enabled)
+        {
+            var tags = new TagList(endpoint)
+            {
+                { "proxy_protocol.version", version == ProxyVersion.V1 ? s_version1 : s_version2 },
+                { "proxy_protocol.command", command == ProxyCommand.Local ? s_commandLocal : s_commandProxy },
+            };
+            _acceptedHeaders.Add(1, tags);
+        }
 
-    public void HeaderIgnored(long startTimestamp) => RecordDuration(startTimestamp, s_outcomeIgnored);
+        RecordDuration(endpoint, startTimestamp, s_outcomeAccepted);
+    }
 
-    public void ConnectionRejected(RejectionReason reason, ProxyHeaderError error, long startTimestamp)
+    public void NoHeader(KeyValuePair<string, object?>[] endpoint, long startTimestamp) => RecordDuration(endpoint, startTimestamp, s_outcomeNoHeader);
+
+    public void HeaderIgnored(KeyValuePair<string, object?>[] endpoint, long startTimestamp) => RecordDuration(endpoint, startTimestamp, s_outcomeIgnored);
+
+    public void ConnectionRejected(KeyValuePair<string, object?>[] endpoint, RejectionReason reason, ProxyHeaderError error, long startTimestamp)
     {
         if (_rejectedConnections.Enabled)
         {
-            var tags = new TagList { { "error.type", RejectionReasons.GetName(reason) } };
+            var tags = new TagList(endpoint) { { "error.type", RejectionReasons.GetName(reason) } };
             if (error != ProxyHeaderError.None)
             {
                 tags.Add("proxy_protocol.header_error", RejectionReasons.GetName(error));
@@ -73,17 +95,16 @@ internal sealed class ProxyProtocolMetrics
 
         if (startTimestamp != 0)
         {
-            RecordDuration(startTimestamp, s_outcomeRejected);
+            RecordDuration(endpoint, startTimestamp, s_outcomeRejected);
         }
     }
 
-    private void RecordDuration(long startTimestamp, object outcome)
+    private void RecordDuration(KeyValuePair<string, object?>[] endpoint, long startTimestamp, object outcome)
     {
         if (_headerReadDuration.Enabled)
         {
-            _headerReadDuration.Record(
-                Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds,
-                new KeyValuePair<string, object?>("proxy_protocol.outcome", outcome));
+            var tags = new TagList(endpoint) { { "proxy_protocol.outcome", outcome } };
+            _headerReadDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, tags);
         }
     }
 }

@@ -13,6 +13,7 @@ internal enum RejectionReason
     ValidationFailed,
     TlsBeforeProxyProtocol,
     ServerShutdown,
+    EmptyConnection,
 }
 
 /// <summary>Stable, allocation-free tag values.</summary>
@@ -28,6 +29,7 @@ internal static class RejectionReasons
         RejectionReason.UntrustedSource => "untrusted_source",
         RejectionReason.ValidationFailed => "validation_failed",
         RejectionReason.TlsBeforeProxyProtocol => "tls_before_proxy_protocol",
+        RejectionReason.EmptyConnection => "empty_connection",
         _ => "server_shutdown",
     };
 

@@ -195,9 +195,15 @@ public sealed class ProxyProtocolStream : Stream
     /// <inheritdoc/>
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        // Checked before the replay buffer moves: a cancelled read must leave every byte for the next one.
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<int>(cancellationToken);
+        }
+
         if (TryReadReplay(buffer.Span, out int copied))
         {
-            return cancellationToken.IsCancellationRequested ? ValueTask.FromCanceled<int>(cancellationToken) : ValueTask.FromResult(copied);
+            return ValueTask.FromResult(copied);
         }
 
         return _innerStream.ReadAsync(buffer, cancellationToken);

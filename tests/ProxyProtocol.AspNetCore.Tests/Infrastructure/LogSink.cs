@@ -15,11 +15,17 @@ public sealed class LogSink : ILoggerProvider
 
     public ConcurrentQueue<LogEntry> Entries { get; } = new();
 
-    /// <summary>The middleware's entries at Debug and above: rejections and ignored headers.</summary>
-    public IReadOnlyList<LogEntry> Middleware => Entries.Where(e => e.Category == MiddlewareCategory && e.Level >= LogLevel.Debug).ToList();
+    /// <summary>The events about an endpoint as a whole (startup checks, rate-limited summaries), not one connection.</summary>
+    public static readonly string[] EndpointEvents = ["TrustingAnySource", "Http3WithoutHeader", "Http2Detection", "FirstRejection", "RejectionSummary"];
 
-    /// <summary>All the middleware's entries, Trace included.</summary>
-    public IReadOnlyList<LogEntry> MiddlewareAll => Entries.Where(e => e.Category == MiddlewareCategory).ToList();
+    /// <summary>The middleware's per-connection entries at Debug and above: rejections and ignored headers.</summary>
+    public IReadOnlyList<LogEntry> Middleware => Entries.Where(e => e.Category == MiddlewareCategory && e.Level >= LogLevel.Debug && !EndpointEvents.Contains(e.EventId.Name)).ToList();
+
+    /// <summary>The middleware's entries about the endpoint as a whole.</summary>
+    public IReadOnlyList<LogEntry> Endpoint => Entries.Where(e => e.Category == MiddlewareCategory && EndpointEvents.Contains(e.EventId.Name)).ToList();
+
+    /// <summary>All the middleware's per-connection entries, Trace included.</summary>
+    public IReadOnlyList<LogEntry> MiddlewareAll => Entries.Where(e => e.Category == MiddlewareCategory && !EndpointEvents.Contains(e.EventId.Name)).ToList();
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 

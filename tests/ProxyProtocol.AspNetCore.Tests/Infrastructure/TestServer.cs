@@ -97,6 +97,7 @@ public sealed class TestServer : IAsyncDisposable
         {
             Add("version", proxy.Header.Version.ToString());
             Add("command", proxy.Header.Command.ToString());
+            Add("clientTls", proxy.ClientUsedTls.ToString());
             Add("source", proxy.SourceEndPoint?.ToString());
             Add("destination", proxy.DestinationEndPoint?.ToString());
             Add("transportRemote", proxy.TransportRemoteEndPoint?.ToString());

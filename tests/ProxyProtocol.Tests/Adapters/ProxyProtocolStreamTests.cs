@@ -131,6 +131,23 @@ public class ProxyProtocolStreamTests
             () => ProxyProtocolStream.ReadOptionalHeaderAsync(new MemoryStream("PROXY "u8.ToArray()), cancellationToken: cts.Token).AsTask());
     }
 
+    [Fact]
+    public async Task Cancelled_read_of_replayed_bytes_loses_nothing()
+    {
+        // The replay buffer must not move for a read that is cancelled: "GET " was lost that way once.
+        byte[] data = "GET / HTTP/1.1\r\n\r\n"u8.ToArray();
+        await using ProxyProtocolStream stream = await ProxyProtocolStream.ReadOptionalHeaderAsync(new MemoryStream(data));
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        byte[] buffer = new byte[4];
+
+        ValueTask<int> read = stream.ReadAsync(buffer.AsMemory(), cancelled.Token);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.AsTask());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stream.ReadAsync(buffer, 0, 4, cancelled.Token));
+
+        Assert.Equal(data, await ReadToEndAsync(stream, chunk: 3));
+    }
+
     private static async Task<byte[]> ReadToEndAsync(Stream stream, int chunk)
     {
         var result = new MemoryStream();
