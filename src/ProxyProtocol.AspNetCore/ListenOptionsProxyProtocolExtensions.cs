@@ -98,6 +98,12 @@ public static class ListenOptionsProxyProtocolExtensions
                 "endpoint, call UseProxyProtocol(o => ...) on each endpoint instead of in ConfigureEndpointDefaults.");
         }
 
+        return AddMiddleware(listenOptions, options);
+    }
+
+    /// <summary>Adds the middleware without the registration checks (tests use it to stand for a check that was missed).</summary>
+    internal static ListenOptions AddMiddleware(ListenOptions listenOptions, ProxyProtocolOptions options)
+    {
         // The host's services, as UseHttps() and UseConnectionLogging() use them; absent outside a host.
         IServiceProvider? services = listenOptions.ApplicationServices;
         ILogger logger = (services?.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<ProxyProtocolConnectionMiddleware>();

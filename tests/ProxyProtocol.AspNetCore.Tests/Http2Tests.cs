@@ -49,16 +49,24 @@ public class Http2Tests
     public async Task H2c_after_a_header_with_alpn_http11_is_served_as_http2()
     {
         // HAProxy with `server ... send-proxy-v2 proto h2` and an HTTP/1.1 client: ALPN http/1.1, then the preface.
-        await using TestServer app = await TestServer.StartAsync(o => o.UseProxyProtocol());
+        // HAProxy sends :scheme https, matching the https the header implies; HttpClient over cleartext sends
+        // :scheme http, which Kestrel accepts only with AllowAlternateSchemes (the request then reports it).
+        await using TestServer strict = await TestServer.StartAsync(o => o.UseProxyProtocol());
+        await using TestServer lenient = await TestServer.StartAsync(IPAddress.Loopback, o => o.UseProxyProtocol(), k => k.AllowAlternateSchemes = true);
         using HttpClient client = ProxiedHttpClient.Create(() => TlsHeader("http/1.1"));
 
-        // The client used TLS to the balancer, so it sends :scheme https, which the connection now reports.
-        IReadOnlyDictionary<string, string> body = await ProxiedHttpClient.GetAsync(client, $"http://127.0.0.1:{app.Port}/conn", HttpVersion.Version20);
+        IReadOnlyDictionary<string, string> body = await ProxiedHttpClient.GetAsync(client, $"http://127.0.0.1:{lenient.Port}/conn", HttpVersion.Version20);
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(
+            () => ProxiedHttpClient.GetAsync(client, $"http://127.0.0.1:{strict.Port}/conn", HttpVersion.Version20));
 
         Assert.Equal("HTTP/2", body["protocol"]);
-        Assert.Equal("https", body["scheme"]);
+        Assert.Equal("ProxiedTlsConnectionFeature", body["tls"]);
+        Assert.Equal("True", body["clientTls"]);
         Assert.Equal("http/1.1", body["alpn"]);
         Assert.Equal("203.0.113.80:8080", body["remote"]);
+        // Kestrel resets the stream whose :scheme (http) is not the connection's (https): RFC 9113 PROTOCOL_ERROR.
+        Assert.Equal(HttpRequestError.HttpProtocolError, refused.HttpRequestError);
+        Assert.Equal(0x1, Assert.IsType<HttpProtocolException>(refused.InnerException).ErrorCode);
     }
 
     [Fact]
@@ -83,19 +91,23 @@ public class Http2Tests
     [Fact]
     public async Task Http2_only_endpoint_serves_prior_knowledge_and_https_from_the_header()
     {
-        await using TestServer app = await TestServer.StartAsync(o =>
-        {
-            o.Protocols = HttpProtocols.Http2;
-            o.UseProxyProtocol();
-        });
+        await using TestServer app = await TestServer.StartAsync(
+            IPAddress.Loopback,
+            o =>
+            {
+                o.Protocols = HttpProtocols.Http2;
+                o.UseProxyProtocol();
+            },
+            k => k.AllowAlternateSchemes = true);
         using HttpClient plain = ProxiedHttpClient.Create(() => Headers.V1("203.0.113.82", 8282, "203.0.113.1", 80));
         using HttpClient viaTls = ProxiedHttpClient.Create(() => TlsHeader("h2"));
 
         IReadOnlyDictionary<string, string> cleartext = await ProxiedHttpClient.GetAsync(plain, $"http://127.0.0.1:{app.Port}/conn", HttpVersion.Version20);
-        IReadOnlyDictionary<string, string> https = await ProxiedHttpClient.GetAsync(viaTls, $"http://127.0.0.1:{app.Port}/conn", HttpVersion.Version20);
+        IReadOnlyDictionary<string, string> tls = await ProxiedHttpClient.GetAsync(viaTls, $"http://127.0.0.1:{app.Port}/conn", HttpVersion.Version20);
 
-        Assert.Equal(("HTTP/2", "http"), (cleartext["protocol"], cleartext["scheme"]));
-        Assert.Equal(("HTTP/2", "https"), (https["protocol"], https["scheme"]));
+        Assert.Equal(("HTTP/2", "http", string.Empty), (cleartext["protocol"], cleartext["scheme"], cleartext["tls"]));
+        // The TLS feature says h2 on an HTTP/2-only endpoint (Kestrel refuses the connection otherwise).
+        Assert.Equal(("HTTP/2", "ProxiedTlsConnectionFeature"), (tls["protocol"], tls["tls"]));
     }
 
     [Theory]

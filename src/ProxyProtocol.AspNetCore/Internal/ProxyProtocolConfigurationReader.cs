@@ -122,6 +122,12 @@ internal static class ProxyProtocolConfigurationReader
     {
         if (IPNetwork.TryParse(text, out IPNetwork network))
         {
+            // A typo such as 10.0.0.1/8 for 10.0.0.0/8 is refused rather than silently widened or narrowed.
+            if (IPAddress.TryParse(text.AsSpan(0, text.IndexOf('/', StringComparison.Ordinal)), out IPAddress? written) && !written.Equals(network.BaseAddress))
+            {
+                throw Error(entry, $"has '{text}', which is not a network: the address bits after the prefix must be zero (did you mean {network}?)");
+            }
+
             return network;
         }
 

@@ -31,8 +31,12 @@ public sealed class RawResponse(byte[] bytes)
             var values = new Dictionary<string, string>();
             foreach (string line in text.Substring(start + 4).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
+                // Lines without '=' are chunk sizes of a chunked body.
                 string[] pair = line.Split('=', 2);
-                values[pair[0]] = pair[1];
+                if (pair.Length == 2)
+                {
+                    values[pair[0]] = pair[1];
+                }
             }
 
             return values;
