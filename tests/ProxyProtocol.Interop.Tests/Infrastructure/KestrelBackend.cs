@@ -43,7 +43,7 @@ internal sealed class KestrelBackend : IAsyncDisposable
     /// <summary>The middleware's log lines (Trace and up) and everything else at Warning and up.</summary>
     public IEnumerable<string> Log => _log;
 
-    public static async Task<KestrelBackend> StartAsync(InteropScope scope, IPAddress address, Action<ProxyProtocolOptions>? configure = null)
+    public static async Task<KestrelBackend> StartAsync(InteropScope scope, IPAddress address, Action<ProxyProtocolOptions>? configure = null, Action<KestrelServerOptions>? configureKestrel = null)
     {
         var backend = new KestrelBackend();
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
@@ -52,19 +52,23 @@ internal sealed class KestrelBackend : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("ProxyProtocol", LogLevel.Trace);
         ListenOptions? listen = null;
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, 0, options =>
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            listen = options;
-            options.UseProxyProtocol(o => configure?.Invoke(o));
-            options.Use(next => connection =>
+            configureKestrel?.Invoke(kestrel);
+            kestrel.Listen(address, 0, options =>
             {
-                backend._arrivals.Writer.TryWrite(new ObservedConnection(
-                    connection.Features.Get<IProxyProtocolFeature>()?.Header,
-                    connection.RemoteEndPoint,
-                    connection.Features.Get<IProxyProtocolFeature>()?.TransportRemoteEndPoint));
-                return next(connection);
+                listen = options;
+                options.UseProxyProtocol(o => configure?.Invoke(o));
+                options.Use(next => connection =>
+                {
+                    backend._arrivals.Writer.TryWrite(new ObservedConnection(
+                        connection.Features.Get<IProxyProtocolFeature>()?.Header,
+                        connection.RemoteEndPoint,
+                        connection.Features.Get<IProxyProtocolFeature>()?.TransportRemoteEndPoint));
+                    return next(connection);
+                });
             });
-        }));
+        });
 
         WebApplication app = builder.Build();
         app.MapGet("/", (HttpContext context) => Describe(context));
@@ -105,6 +109,9 @@ internal sealed class KestrelBackend : IAsyncDisposable
         ConnectionInfo connection = context.Connection;
         Add("remote", new IPEndPoint(connection.RemoteIpAddress!, connection.RemotePort).ToString());
         Add("local", new IPEndPoint(connection.LocalIpAddress!, connection.LocalPort).ToString());
+        Add("protocol", context.Request.Protocol);
+        Add("scheme", context.Request.Scheme);
+        Add("https", context.Request.IsHttps.ToString());
         IProxyProtocolFeature? proxy = context.Features.Get<IProxyProtocolFeature>();
         Add("feature", (proxy is not null).ToString());
         if (proxy is not null)
