@@ -5,18 +5,13 @@ using System.Net;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 int port = builder.Configuration.GetValue("port", 5000);
+
+// The options come from appsettings.json ("ProxyProtocol": trusted balancers, header timeout), checked at startup.
+builder.Services.AddProxyProtocol(builder.Configuration.GetSection("ProxyProtocol"));
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
-    kestrel.Listen(IPAddress.Loopback, port, listenOptions =>
-    {
-        // Before UseHttps(), if the endpoint has TLS: the header comes first on the wire.
-        listenOptions.UseProxyProtocol(options =>
-        {
-            // Only the balancers may send a header (here: HAProxy and nginx on this machine).
-            options.TrustedProxies.Add(IPNetwork.Parse("127.0.0.0/8"));
-            options.HeaderTimeout = TimeSpan.FromSeconds(5);
-        });
-    });
+    // Before UseHttps(), if the endpoint has TLS: the header comes first on the wire.
+    kestrel.Listen(IPAddress.Loopback, port, listenOptions => listenOptions.UseProxyProtocol());
 });
 
 var app = builder.Build();
@@ -28,7 +23,7 @@ app.MapGet("/", (HttpContext context) =>
     string version = proxy?.Header.Version == ProxyProtocol.ProxyVersion.V1 ? "v1" : "v2";
     var client = new IPEndPoint(context.Connection.RemoteIpAddress!, context.Connection.RemotePort);
     var local = new IPEndPoint(context.Connection.LocalIpAddress!, context.Connection.LocalPort);
-    return $"client {client}, connected to {local}, via {proxy?.TransportRemoteEndPoint} (PROXY {version})\n";
+    return $"client {client}, connected to {local}, via {proxy?.TransportRemoteEndPoint} (PROXY {version}, {context.Request.Protocol}, {context.Request.Scheme})\n";
 });
 
 // The balancer's health check: it arrives after a LOCAL header (send-proxy-v2) or a v1 header (check-send-proxy).
