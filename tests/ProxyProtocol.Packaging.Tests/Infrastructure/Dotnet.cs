@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 namespace ProxyProtocol.Packaging.Tests.Infrastructure;
 
 /// <summary>The outcome of one process run: its exit code and its stdout and stderr, interleaved.</summary>
-internal sealed record ProcessResult(string Command, int ExitCode, string Output)
+public sealed record ProcessResult(string Command, int ExitCode, string Output)
 {
     public override string ToString() => $"{Command}\nexit code {ExitCode}\n{Output}";
 }
@@ -18,7 +18,7 @@ internal sealed record ProcessResult(string Command, int ExitCode, string Output
 /// cache in the test's temp folder, no build servers left running, no MSBuild settings inherited from the
 /// `dotnet test` that started us. Every run is bounded; on timeout the process tree is killed.
 /// </summary>
-internal sealed class Dotnet
+public sealed class Dotnet
 {
     private readonly TemporaryFolder _folder;
 

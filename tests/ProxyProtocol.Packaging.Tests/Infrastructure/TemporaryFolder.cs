@@ -4,7 +4,7 @@ using System.IO;
 namespace ProxyProtocol.Packaging.Tests.Infrastructure;
 
 /// <summary>A new folder under the system's temp folder, deleted with everything in it on dispose.</summary>
-internal sealed class TemporaryFolder : IDisposable
+public sealed class TemporaryFolder : IDisposable
 {
     public TemporaryFolder(string purpose)
     {
