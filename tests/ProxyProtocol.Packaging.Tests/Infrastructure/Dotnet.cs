@@ -63,6 +63,17 @@ public sealed class Dotnet
         process.OutputDataReceived += (_, e) => Append(output, e.Data);
         process.ErrorDataReceived += (_, e) => Append(output, e.Data);
         process.Start();
+        try
+        {
+            // Builds run beside timing-sensitive tests of other assemblies: let those have the CPU first
+            // (the niceness is inherited by the compiler and MSBuild processes the CLI starts).
+            process.PriorityClass = ProcessPriorityClass.BelowNormal;
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or PlatformNotSupportedException)
+        {
+            // Only a courtesy: the process may already have exited, or the platform may refuse.
+        }
+
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
