@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.Net;
 using System.Text;
 
@@ -13,102 +14,54 @@ namespace ProxyProtocol.Tool;
 /// <remarks>TLVs are written in the order their options appear; the SSL TLV's sub-TLVs go together, where the first <c>--ssl*</c> option is.</remarks>
 internal sealed class HeaderRequest
 {
-    private const string V1 = "--v1";
-    private const string V2 = "--v2";
-    private const string Source = "--src";
-    private const string Destination = "--dst";
-    private const string Local = "--local";
-    private const string Unknown = "--unknown";
-    private const string Unix = "--unix";
-    private const string Dgram = "--dgram";
-    private const string Tlv = "--tlv";
-    private const string Alpn = "--alpn";
-    private const string Authority = "--authority";
-    private const string UniqueId = "--unique-id";
-    private const string NetworkNamespace = "--netns";
-    private const string Crc32c = "--crc32c";
-    private const string AwsVpce = "--aws-vpce";
-    private const string AzureLinkId = "--azure-linkid";
-    private const string GcpPsc = "--gcp-psc";
-    private const string Ssl = "--ssl";
-    private const string SslClient = "--ssl-client";
-    private const string SslVerify = "--ssl-verify";
-    private const string SslVersion = "--ssl-version";
-    private const string SslCipher = "--ssl-cipher";
-    private const string SslCommonName = "--ssl-cn";
-    private const string Align = "--align";
-
     private const int UniqueIdMaxLength = 128;
 
-    private readonly ParsedArguments _args;
-    private readonly bool _hasTlvs;
+    private readonly HeaderOptions _options;
+    private readonly ParseResult _parse;
+    private readonly List<OptionOccurrence> _tlvs;
 
-    private HeaderRequest(ParsedArguments args, ProxyVersion version, ProxyTransport transport, bool hasTlvs)
+    private HeaderRequest(HeaderOptions options, ParseResult parse, List<OptionOccurrence> tlvs, ProxyVersion version, ProxyTransport transport)
     {
-        _args = args;
+        _options = options;
+        _parse = parse;
+        _tlvs = tlvs;
         Version = version;
         Transport = transport;
-        _hasTlvs = hasTlvs;
     }
-
-    public static IReadOnlyList<OptionSpec> Options { get; } =
-    [
-        new(V1, null, "Write a v1 text header (TCP4, TCP6 or UNKNOWN; no TLVs)."),
-        new(V2, null, "Write a v2 binary header (the default)."),
-        new(Source, "ADDR", "Source (client) address: IP:PORT, [IPv6]:PORT, or a path with --unix."),
-        new(Destination, "ADDR", "Destination (proxy) address, written like --src."),
-        new(Local, null, "Write a v2 LOCAL header (a proxy's own connection, such as a health check)."),
-        new(Unknown, null, "Write a header with unknown family: v1 PROXY UNKNOWN, v2 PROXY UNSPEC."),
-        new(Unix, null, "--src and --dst are Unix socket paths, at most 108 bytes (v2 only)."),
-        new(Dgram, null, "Datagram transport: UDP, or a Unix datagram socket (v2 only)."),
-        new(Tlv, "TYPE=HEX", "Append a raw TLV, TYPE decimal or 0xNN, written as given (even if invalid).", repeatable: true),
-        new(Alpn, "PROTO", "Append ALPN (0x01), for example h2."),
-        new(Authority, "HOST", "Append AUTHORITY (0x02): the host name (TLS SNI)."),
-        new(UniqueId, "TEXT", "Append UNIQUE_ID (0x05), at most 128 bytes."),
-        new(NetworkNamespace, "NAME", "Append NETNS (0x30)."),
-        new(Crc32c, null, "Append CRC32C (0x03), computed over the finished header."),
-        new(AwsVpce, "ID", "Append the AWS VPC endpoint id (0xEA subtype 0x01), for example vpce-0123abcd."),
-        new(AzureLinkId, "N", "Append the Azure Private Link LINKID (0xEE subtype 0x01), a 32-bit number."),
-        new(GcpPsc, "N", "Append the GCP Private Service Connect connection id (0xE0), a 64-bit number."),
-        new(Ssl, null, "Append an SSL TLV (0x20): client connected over TLS."),
-        new(SslClient, "FLAGS", "SSL client flags byte (default 0x01, or 0x07 with --ssl-cn)."),
-        new(SslVerify, "N", "SSL verify result (default 0)."),
-        new(SslVersion, "TEXT", "SSL_VERSION sub-TLV (0x21), for example TLSv1.3."),
-        new(SslCipher, "TEXT", "SSL_CIPHER sub-TLV (0x23)."),
-        new(SslCommonName, "TEXT", "SSL_CN sub-TLV (0x22): the client certificate's Common Name."),
-        new(Align, "N", "Pad the v2 header with a NOOP TLV to a multiple of N bytes (1 to 4096)."),
-    ];
 
     public ProxyVersion Version { get; }
 
     public ProxyTransport Transport { get; }
 
     /// <summary>Whether the addresses come from the options; otherwise <see cref="Build"/> needs the connection's endpoints.</summary>
-    public bool HasAddressOptions => _args.Has(Source) || _args.Has(Local) || _args.Has(Unknown);
+    public bool HasAddressOptions => Has(_parse, _options.Source) || Has(_parse, _options.Local) || Has(_parse, _options.Unknown);
 
     /// <summary>Checks the header options.</summary>
-    /// <param name="args">The parsed command line.</param>
+    /// <param name="options">The header options of the command.</param>
+    /// <param name="parse">The parsed command line.</param>
     /// <param name="addressesRequired">Whether the addresses must be given (<c>encode</c>), rather than taken from a connection (<c>send</c>).</param>
-    public static HeaderRequest Parse(ParsedArguments args, bool addressesRequired)
+    public static HeaderRequest Parse(HeaderOptions options, ParseResult parse, bool addressesRequired)
     {
-        if (args.Has(V1) && args.Has(V2))
+        if (Has(parse, options.V1) && Has(parse, options.V2))
         {
             throw new UsageException("give at most one of --v1 and --v2");
         }
 
-        bool source = args.Has(Source);
-        if (source != args.Has(Destination))
+        bool source = Has(parse, options.Source);
+        if (source != Has(parse, options.Destination))
         {
             throw new UsageException(source ? "--src needs --dst too" : "--dst needs --src too");
         }
 
-        int kinds = (source ? 1 : 0) + (args.Has(Local) ? 1 : 0) + (args.Has(Unknown) ? 1 : 0);
+        bool local = Has(parse, options.Local);
+        bool unknown = Has(parse, options.Unknown);
+        int kinds = (source ? 1 : 0) + (local ? 1 : 0) + (unknown ? 1 : 0);
         if (kinds > 1)
         {
             throw new UsageException("give only one of --src/--dst, --local and --unknown");
         }
 
-        if (args.Has(Unix) && !source)
+        if (Has(parse, options.Unix) && !source)
         {
             throw new UsageException("--unix needs --src and --dst socket paths");
         }
@@ -118,51 +71,50 @@ internal sealed class HeaderRequest
             throw new UsageException("say what to encode: --src and --dst, --local, or --unknown");
         }
 
-        if (args.Has(Dgram) && (args.Has(Local) || args.Has(Unknown)))
+        bool dgram = Has(parse, options.Dgram);
+        if (dgram && (local || unknown))
         {
             throw new UsageException("--dgram needs addresses; LOCAL and UNKNOWN headers have no transport");
         }
 
-        bool hasTlvs = false;
-        foreach (ParsedOption option in args.Options)
+        List<OptionOccurrence> tlvs = CommandLineOrder.Get(parse, options.TlvOptions);
+        foreach (OptionOccurrence tlv in tlvs)
         {
-            if (IsTlvOption(option.Name))
-            {
-                hasTlvs = true;
-                CheckTlvValue(option);
-            }
+            CheckTlvValue(options, tlv);
         }
 
-        ProxyVersion version = args.Has(V1) ? ProxyVersion.V1 : ProxyVersion.V2;
+        ProxyVersion version = Has(parse, options.V1) ? ProxyVersion.V1 : ProxyVersion.V2;
         if (version == ProxyVersion.V1)
         {
             // v1 has TCP4, TCP6 and UNKNOWN only (V1-02, UDP-02): say so rather than silently write UNKNOWN.
-            foreach (string option in (ReadOnlySpan<string>)[Unix, Dgram, Local, Align])
+            foreach (Option option in (ReadOnlySpan<Option>)[options.Unix, options.Dgram, options.Local, options.Align])
             {
-                if (args.Has(option))
+                if (Has(parse, option))
                 {
-                    throw new UsageException($"--v1 cannot be combined with {option}; use --v2");
+                    throw new UsageException($"--v1 cannot be combined with {option.Name}; use --v2");
                 }
             }
 
-            if (hasTlvs)
+            if (tlvs.Count > 0)
             {
                 throw new UsageException("--v1 headers have no TLVs; use --v2");
             }
         }
 
-        if (args.GetValue(Align) is string align)
+        if (parse.GetValue(options.Align) is string align)
         {
-            ValueParsers.ParseInt32(Align, align, 1, 4096);
+            ValueParsers.ParseInt32("--align", align, 1, 4096);
         }
 
+        ProxyTransport transport = dgram ? ProxyTransport.Datagram : ProxyTransport.Stream;
+        HeaderRequest request = new(options, parse, tlvs, version, transport);
         if (source)
         {
             // Parse the addresses now so that a bad one is reported before anything happens.
-            _ = CreateAddresses(args, args.Has(Dgram) ? ProxyTransport.Datagram : ProxyTransport.Stream);
+            _ = request.CreateAddresses();
         }
 
-        return new HeaderRequest(args, version, args.Has(Dgram) ? ProxyTransport.Datagram : ProxyTransport.Stream, hasTlvs);
+        return request;
     }
 
     /// <summary>Writes the header.</summary>
@@ -171,7 +123,7 @@ internal sealed class HeaderRequest
     public byte[] Build(EndPoint? connectionSource, EndPoint? connectionDestination)
     {
         ProxyHeader header = HasAddressOptions
-            ? CreateAddresses(_args, Transport)
+            ? CreateAddresses()
             : ProxyHeader.Create(connectionSource, connectionDestination, Transport);
 
         if (Version == ProxyVersion.V1)
@@ -181,7 +133,8 @@ internal sealed class HeaderRequest
             return line.AsSpan(0, lineLength).ToArray();
         }
 
-        if (!_hasTlvs && !_args.Has(Align))
+        string? align = _parse.GetValue(_options.Align);
+        if (_tlvs.Count == 0 && align is null)
         {
             byte[] plain = new byte[ProxyHeaderWriter.GetV2Length(header)];
             ProxyHeaderWriter.WriteV2(header, plain, out _);
@@ -193,7 +146,7 @@ internal sealed class HeaderRequest
         {
             ProxyV2HeaderBuilder builder = new(buffer, header);
             AddTlvs(ref builder);
-            int alignment = _args.GetValue(Align) is string align ? ValueParsers.ParseInt32(Align, align, 1, 4096) : 0;
+            int alignment = align is null ? 0 : ValueParsers.ParseInt32("--align", align, 1, 4096);
             builder.Complete(alignment, out int written);
             return buffer.AsSpan(0, written).ToArray();
         }
@@ -204,29 +157,33 @@ internal sealed class HeaderRequest
         }
     }
 
-    private static ProxyHeader CreateAddresses(ParsedArguments args, ProxyTransport transport)
+    /// <summary>Whether a flag is set or a valued option was given.</summary>
+    private static bool Has(ParseResult parse, Option option) =>
+        option is Option<bool> flag ? parse.GetValue(flag) : parse.GetResult(option) is { Implicit: false };
+
+    private ProxyHeader CreateAddresses()
     {
-        if (args.Has(Local))
+        if (Has(_parse, _options.Local))
         {
             return ProxyHeader.CreateLocal();
         }
 
-        if (args.Has(Unknown))
+        if (Has(_parse, _options.Unknown))
         {
             return ProxyHeader.CreateUnknown();
         }
 
-        string source = args.GetValue(Source)!;
-        string destination = args.GetValue(Destination)!;
-        if (args.Has(Unix))
+        string source = _parse.GetValue(_options.Source)!;
+        string destination = _parse.GetValue(_options.Destination)!;
+        if (Has(_parse, _options.Unix))
         {
-            CheckPath(Source, source);
-            CheckPath(Destination, destination);
-            return ProxyHeader.CreateUnix(source, destination, transport);
+            CheckPath("--src", source);
+            CheckPath("--dst", destination);
+            return ProxyHeader.CreateUnix(source, destination, Transport);
         }
 
         // Mixed families are written as IPv6 with the IPv4 side v4-mapped, as HAProxy does (TX-03).
-        return ProxyHeader.CreateProxy(ValueParsers.ParseIPEndPoint(Source, source), ValueParsers.ParseIPEndPoint(Destination, destination), transport);
+        return ProxyHeader.CreateProxy(ValueParsers.ParseIPEndPoint("--src", source), ValueParsers.ParseIPEndPoint("--dst", destination), Transport);
     }
 
     private static void CheckPath(string option, string path)
@@ -237,102 +194,111 @@ internal sealed class HeaderRequest
         }
     }
 
-    private static bool IsTlvOption(string name) => name is Tlv or Alpn or Authority or UniqueId or NetworkNamespace or Crc32c
-        or AwsVpce or AzureLinkId or GcpPsc || IsSslOption(name);
-
-    private static bool IsSslOption(string name) => name is Ssl or SslClient or SslVerify or SslVersion or SslCipher or SslCommonName;
-
-    private static void CheckTlvValue(ParsedOption option)
+    private static void CheckTlvValue(HeaderOptions options, OptionOccurrence tlv)
     {
-        switch (option.Name)
+        string value = tlv.Value ?? string.Empty;
+        if (tlv.Option == options.Tlv)
         {
-            case Tlv:
-                ValueParsers.ParseTlv(Tlv, option.Value!);
-                break;
-            case UniqueId when Encoding.UTF8.GetByteCount(option.Value!) > UniqueIdMaxLength:
-                throw new UsageException($"{UniqueId}: a UNIQUE_ID is at most {UniqueIdMaxLength} bytes");
-            case AzureLinkId:
-                ValueParsers.ParseUnsigned(AzureLinkId, option.Value!, uint.MaxValue);
-                break;
-            case GcpPsc:
-                ValueParsers.ParseUnsigned(GcpPsc, option.Value!, ulong.MaxValue);
-                break;
-            case SslClient:
-                ValueParsers.ParseUnsigned(SslClient, option.Value!, byte.MaxValue);
-                break;
-            case SslVerify:
-                ValueParsers.ParseUnsigned(SslVerify, option.Value!, uint.MaxValue);
-                break;
+            ValueParsers.ParseTlv("--tlv", value);
+        }
+        else if (tlv.Option == options.UniqueId && Encoding.UTF8.GetByteCount(value) > UniqueIdMaxLength)
+        {
+            throw new UsageException($"--unique-id: a UNIQUE_ID is at most {UniqueIdMaxLength} bytes");
+        }
+        else if (tlv.Option == options.AzureLinkId)
+        {
+            ValueParsers.ParseUnsigned("--azure-linkid", value, uint.MaxValue);
+        }
+        else if (tlv.Option == options.GcpPsc)
+        {
+            ValueParsers.ParseUnsigned("--gcp-psc", value, ulong.MaxValue);
+        }
+        else if (tlv.Option == options.SslClient)
+        {
+            ValueParsers.ParseUnsigned("--ssl-client", value, byte.MaxValue);
+        }
+        else if (tlv.Option == options.SslVerify)
+        {
+            ValueParsers.ParseUnsigned("--ssl-verify", value, uint.MaxValue);
         }
     }
 
     private void AddTlvs(ref ProxyV2HeaderBuilder builder)
     {
         bool sslWritten = false;
-        foreach (ParsedOption option in _args.Options)
+        foreach (OptionOccurrence tlv in _tlvs)
         {
-            string value = option.Value ?? string.Empty;
-            switch (option.Name)
+            Option option = tlv.Option;
+            string value = tlv.Value ?? string.Empty;
+            if (option == _options.Tlv)
             {
-                case Tlv:
-                    (byte type, byte[] bytes) = ValueParsers.ParseTlv(Tlv, value);
-                    builder.AddTlv((ProxyTlvType)type, bytes);
-                    break;
-                case Alpn:
-                    builder.AddAlpn(Encoding.UTF8.GetBytes(value));
-                    break;
-                case Authority:
-                    builder.AddAuthority(value);
-                    break;
-                case UniqueId:
-                    builder.AddUniqueId(Encoding.UTF8.GetBytes(value));
-                    break;
-                case NetworkNamespace:
-                    builder.AddNetworkNamespace(Encoding.UTF8.GetBytes(value));
-                    break;
-                case Crc32c:
-                    builder.AddCrc32c();
-                    break;
-                case AwsVpce:
-                    builder.AddAwsVpcEndpointId(Encoding.ASCII.GetBytes(value));
-                    break;
-                case AzureLinkId:
-                    builder.AddAzureLinkId((uint)ValueParsers.ParseUnsigned(AzureLinkId, value, uint.MaxValue));
-                    break;
-                case GcpPsc:
-                    builder.AddGcpPscConnectionId(ValueParsers.ParseUnsigned(GcpPsc, value, ulong.MaxValue));
-                    break;
-                case string name when IsSslOption(name) && !sslWritten:
-                    AddSsl(ref builder);
-                    sslWritten = true;
-                    break;
+                (byte type, byte[] bytes) = ValueParsers.ParseTlv("--tlv", value);
+                builder.AddTlv((ProxyTlvType)type, bytes);
+            }
+            else if (option == _options.Alpn)
+            {
+                builder.AddAlpn(Encoding.UTF8.GetBytes(value));
+            }
+            else if (option == _options.Authority)
+            {
+                builder.AddAuthority(value);
+            }
+            else if (option == _options.UniqueId)
+            {
+                builder.AddUniqueId(Encoding.UTF8.GetBytes(value));
+            }
+            else if (option == _options.NetworkNamespace)
+            {
+                builder.AddNetworkNamespace(Encoding.UTF8.GetBytes(value));
+            }
+            else if (option == _options.Crc32c)
+            {
+                builder.AddCrc32c();
+            }
+            else if (option == _options.AwsVpce)
+            {
+                builder.AddAwsVpcEndpointId(Encoding.ASCII.GetBytes(value));
+            }
+            else if (option == _options.AzureLinkId)
+            {
+                builder.AddAzureLinkId((uint)ValueParsers.ParseUnsigned("--azure-linkid", value, uint.MaxValue));
+            }
+            else if (option == _options.GcpPsc)
+            {
+                builder.AddGcpPscConnectionId(ValueParsers.ParseUnsigned("--gcp-psc", value, ulong.MaxValue));
+            }
+            else if (!sslWritten && Array.IndexOf(_options.SslOptions, option) >= 0)
+            {
+                AddSsl(ref builder);
+                sslWritten = true;
             }
         }
     }
 
     private void AddSsl(ref ProxyV2HeaderBuilder builder)
     {
-        ProxySslClientFlags client = _args.GetValue(SslClient) is string flags
-            ? (ProxySslClientFlags)ValueParsers.ParseUnsigned(SslClient, flags, byte.MaxValue)
-            : _args.Has(SslCommonName)
+        ProxySslClientFlags client = _parse.GetValue(_options.SslClient) is string flags
+            ? (ProxySslClientFlags)ValueParsers.ParseUnsigned("--ssl-client", flags, byte.MaxValue)
+            : Has(_parse, _options.SslCommonName)
                 ? ProxySslClientFlags.Ssl | ProxySslClientFlags.CertificateConnection | ProxySslClientFlags.CertificateSession
                 : ProxySslClientFlags.Ssl;
-        uint verify = _args.GetValue(SslVerify) is string v ? (uint)ValueParsers.ParseUnsigned(SslVerify, v, uint.MaxValue) : 0;
+        uint verify = _parse.GetValue(_options.SslVerify) is string v ? (uint)ValueParsers.ParseUnsigned("--ssl-verify", v, uint.MaxValue) : 0;
 
         builder.BeginSsl(client, verify);
-        foreach (ParsedOption option in _args.Options)
+        foreach (OptionOccurrence tlv in _tlvs)
         {
-            switch (option.Name)
+            byte[] value = Encoding.UTF8.GetBytes(tlv.Value ?? string.Empty);
+            if (tlv.Option == _options.SslVersion)
             {
-                case SslVersion:
-                    builder.AddSslVersion(Encoding.UTF8.GetBytes(option.Value!));
-                    break;
-                case SslCipher:
-                    builder.AddSslCipher(Encoding.UTF8.GetBytes(option.Value!));
-                    break;
-                case SslCommonName:
-                    builder.AddSslCommonName(Encoding.UTF8.GetBytes(option.Value!));
-                    break;
+                builder.AddSslVersion(value);
+            }
+            else if (tlv.Option == _options.SslCipher)
+            {
+                builder.AddSslCipher(value);
+            }
+            else if (tlv.Option == _options.SslCommonName)
+            {
+                builder.AddSslCommonName(value);
             }
         }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -13,58 +14,73 @@ namespace ProxyProtocol.Tool;
 /// <c>proxyproto listen</c>: accepts TCP connections and prints each one's PROXY header and the first bytes
 /// after it. A debugging receiver: point a proxy at it to see exactly what the proxy sends.
 /// </summary>
-internal static class ListenCommand
+internal sealed class ListenCommand : ToolCommand
 {
-    private const string Port = "--port";
-    private const string Address = "--address";
-    private const string Json = "--json";
-    private const string Count = "--count";
-    private const string HeaderTimeout = "--timeout";
-    private const string Bytes = "--bytes";
-    private const string DataTimeout = "--data-timeout";
-
     private const int DefaultPreviewBytes = 64;
     private static readonly TimeSpan s_defaultHeaderTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_defaultDataTimeout = TimeSpan.FromSeconds(1);
 
-    public static CommandDefinition Definition { get; } = new(
-        "listen",
-        "Accept connections and print each one's header and first bytes.",
-        "listen [--port N] [--address ADDR] [--json] [--count N] [options]",
-        """
-        Listens on TCP (127.0.0.1 unless --address says otherwise; port 0 picks a free port) and
-        prints "listening on ADDR:PORT" on stderr. For each connection it reads the PROXY header,
-        then waits up to --data-timeout for the first --bytes bytes after it (or the peer's end of
-        data), prints one report on stdout (one JSON object per line with --json) and closes the
-        connection. Stops after --count connections, or on Ctrl+C. Exits 1 if a reported
-        connection had no valid header.
-        """,
-        [
-            new(Port, "N", "TCP port to listen on; 0 (the default) picks a free one."),
-            new(Address, "ADDR", "IP address to listen on (default 127.0.0.1; ::1 for IPv6, 0.0.0.0 for all)."),
-            new(Json, null, "Print one JSON object per connection instead of text."),
-            new(Count, "N", "Exit after reporting N connections."),
-            new(HeaderTimeout, "SECONDS", "Time a connection has to send its whole header (default 10)."),
-            new(Bytes, "N", $"How many bytes after the header to show, 0 to 65536 (default {DefaultPreviewBytes})."),
-            new(DataTimeout, "SECONDS", "How long to wait for those bytes (default 1)."),
-            .. ParserOptionArguments.Options,
-        ],
-        maxPositionals: 0,
-        RunAsync);
+    private readonly Option<int?> _port = ToolOptions.Value<int?>(
+        "--port", "N", "TCP port to listen on; 0 (the default) picks a free one.", text => ValueParsers.ParseInt32("--port", text, 0, ushort.MaxValue));
 
-    private static async Task<int> RunAsync(ParsedArguments args, StandardStreams streams, CancellationToken cancellationToken)
+    private readonly Option<IPAddress> _address = ToolOptions.Value(
+        "--address",
+        "ADDR",
+        "IP address to listen on (default 127.0.0.1; ::1 for IPv6, 0.0.0.0 for all).",
+        text => ValueParsers.ParseIPAddress("--address", text) ?? throw new UsageException($"--address: '{text}' is not an IP address"));
+
+    private readonly Option<bool> _json = ToolOptions.Flag("--json", "Print one JSON object per connection instead of text.");
+
+    private readonly Option<int?> _count = ToolOptions.Value<int?>(
+        "--count", "N", "Exit after reporting N connections.", text => ValueParsers.ParseInt32("--count", text, 1, int.MaxValue));
+
+    private readonly Option<TimeSpan?> _headerTimeout = ToolOptions.Value<TimeSpan?>(
+        "--timeout", "SECONDS", "Time a connection has to send its whole header (default 10).", text => ValueParsers.ParseSeconds("--timeout", text));
+
+    private readonly Option<int?> _bytes = ToolOptions.Value<int?>(
+        "--bytes", "N", $"How many bytes after the header to show, 0 to 65536 (default {DefaultPreviewBytes}).", text => ValueParsers.ParseInt32("--bytes", text, 0, 65536));
+
+    private readonly Option<TimeSpan?> _dataTimeout = ToolOptions.Value<TimeSpan?>(
+        "--data-timeout", "SECONDS", "How long to wait for those bytes (default 1).", text => ValueParsers.ParseSeconds("--data-timeout", text));
+
+    private readonly ParserOptionArguments _parserOptions = new();
+
+    public ListenCommand(StandardStreams streams)
+        : base(
+            "listen",
+            "Accept connections and print each one's header and first bytes.",
+            """
+            Listens on TCP (127.0.0.1 unless --address says otherwise; port 0 picks a free port) and
+            prints "listening on ADDR:PORT" on stderr. For each connection it reads the PROXY header,
+            then waits up to --data-timeout for the first --bytes bytes after it (or the peer's end of
+            data), prints one report on stdout (one JSON object per line with --json) and closes the
+            connection. Stops after --count connections, or on Ctrl+C. Exits 1 if a reported
+            connection had no valid header.
+            """,
+            streams)
+    {
+        Options.Add(_port);
+        Options.Add(_address);
+        Options.Add(_json);
+        Options.Add(_count);
+        Options.Add(_headerTimeout);
+        Options.Add(_bytes);
+        Options.Add(_dataTimeout);
+        _parserOptions.AddTo(this);
+    }
+
+    protected override async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         Settings settings = new(
-            args.Has(Json),
-            args.GetValue(Count) is string count ? ValueParsers.ParseInt32(Count, count, 1, int.MaxValue) : null,
-            args.GetValue(HeaderTimeout) is string timeout ? ValueParsers.ParseSeconds(HeaderTimeout, timeout) : s_defaultHeaderTimeout,
-            args.GetValue(Bytes) is string bytes ? ValueParsers.ParseInt32(Bytes, bytes, 0, 65536) : DefaultPreviewBytes,
-            args.GetValue(DataTimeout) is string dataTimeout ? ValueParsers.ParseSeconds(DataTimeout, dataTimeout) : s_defaultDataTimeout,
-            ParserOptionArguments.Parse(args));
-        int port = args.GetValue(Port) is string p ? ValueParsers.ParseInt32(Port, p, 0, ushort.MaxValue) : 0;
-        string addressText = args.GetValue(Address) ?? "127.0.0.1";
-        IPAddress address = ValueParsers.ParseIPAddress(Address, addressText)
-            ?? throw new UsageException($"{Address}: '{addressText}' is not an IP address");
+            parse.GetValue(_json),
+            parse.GetValue(_count),
+            parse.GetValue(_headerTimeout) ?? s_defaultHeaderTimeout,
+            parse.GetValue(_bytes) ?? DefaultPreviewBytes,
+            parse.GetValue(_dataTimeout) ?? s_defaultDataTimeout,
+            _parserOptions.Get(parse));
+        int port = parse.GetValue(_port) ?? 0;
+        IPAddress address = parse.GetValue(_address) ?? IPAddress.Loopback;
+        StandardStreams streams = Streams;
 
         using Socket listener = new(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         IPEndPoint endPoint = new(address, port);

@@ -1,37 +1,37 @@
-using System.Collections.Generic;
+using System.CommandLine;
 
 namespace ProxyProtocol.Tool;
 
 /// <summary>The options that tune the parser, shared by <c>decode</c> and <c>listen</c>.</summary>
-internal static class ParserOptionArguments
+internal sealed class ParserOptionArguments
 {
-    public const string NoVerifyCrc = "--no-verify-crc";
-    public const string MaxHeaderLength = "--max-header-length";
-    public const string AllowIPv4InTcp6 = "--allow-ipv4-in-tcp6";
+    private readonly Option<bool> _noVerifyCrc = ToolOptions.Flag(
+        "--no-verify-crc", "Accept a header whose CRC32C does not match; \"crc32c\" then says \"invalid\".");
 
-    public static IReadOnlyList<OptionSpec> Options { get; } =
-    [
-        new(NoVerifyCrc, null, "Accept a header whose CRC32C does not match; \"crc32c\" then says \"invalid\"."),
-        new(MaxHeaderLength, "N", $"Largest v2 header accepted, {ProxyParserOptions.MinMaxHeaderLength} to {ProxyParserOptions.MaxMaxHeaderLength} (default {ProxyParserOptions.DefaultMaxHeaderLength})."),
-        new(AllowIPv4InTcp6, null, "Accept a bare IPv4 address in a v1 TCP6 line, as some nginx versions send."),
-    ];
+    private readonly Option<int?> _maxHeaderLength = ToolOptions.Value<int?>(
+        "--max-header-length",
+        "N",
+        $"Largest v2 header accepted, {ProxyParserOptions.MinMaxHeaderLength} to {ProxyParserOptions.MaxMaxHeaderLength} (default {ProxyParserOptions.DefaultMaxHeaderLength}).",
+        text => ValueParsers.ParseInt32("--max-header-length", text, ProxyParserOptions.MinMaxHeaderLength, ProxyParserOptions.MaxMaxHeaderLength));
 
-    public static ProxyParserOptions Parse(ParsedArguments args)
+    private readonly Option<bool> _allowIPv4InTcp6 = ToolOptions.Flag(
+        "--allow-ipv4-in-tcp6", "Accept a bare IPv4 address in a v1 TCP6 line, as some nginx versions send.");
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_noVerifyCrc);
+        command.Options.Add(_maxHeaderLength);
+        command.Options.Add(_allowIPv4InTcp6);
+    }
+
+    public ProxyParserOptions Get(ParseResult parse)
     {
         ProxyParserOptions options = new()
         {
-            VerifyCrc32c = !args.Has(NoVerifyCrc),
-            AllowIPv4InTcp6 = args.Has(AllowIPv4InTcp6),
+            VerifyCrc32c = !parse.GetValue(_noVerifyCrc),
+            AllowIPv4InTcp6 = parse.GetValue(_allowIPv4InTcp6),
         };
 
-        if (args.GetValue(MaxHeaderLength) is string max)
-        {
-            options = options with
-            {
-                MaxHeaderLength = ValueParsers.ParseInt32(MaxHeaderLength, max, ProxyParserOptions.MinMaxHeaderLength, ProxyParserOptions.MaxMaxHeaderLength),
-            };
-        }
-
-        return options;
+        return parse.GetValue(_maxHeaderLength) is int max ? options with { MaxHeaderLength = max } : options;
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Net;
@@ -13,40 +14,59 @@ namespace ProxyProtocol.Tool;
 /// <c>proxyproto send</c>: connects, sends a PROXY header in one write, then relays standard input to the
 /// connection and the connection to standard output, like a minimal netcat that speaks PROXY first.
 /// </summary>
-internal static class SendCommand
+internal sealed class SendCommand : ToolCommand
 {
-    private const string ConnectTimeout = "--connect-timeout";
     private static readonly TimeSpan s_defaultConnectTimeout = TimeSpan.FromSeconds(10);
 
-    public static CommandDefinition Definition { get; } = new(
-        "send",
-        "Connect, send a header, then relay stdin to the connection and the connection to stdout.",
-        "send HOST:PORT [--src ADDR --dst ADDR | --local | --unknown] [options]",
-        """
-        Connects to HOST:PORT (IPv6 as [addr]:port), sends a PROXY header in a single write with
-        Nagle off (TX-01), then copies standard input to the connection and the connection to
-        standard output. When standard input ends, the sending side is shut down; the command exits
-        when both directions are done. Without --src/--dst, --local or --unknown the header carries
-        the connection's own endpoints: our local address as source, the server's as destination.
-        """,
-        [
-            new(ConnectTimeout, "SECONDS", "Give up connecting after this long (default 10)."),
-            .. HeaderRequest.Options,
-        ],
-        maxPositionals: 1,
-        RunAsync);
-
-    private static async Task<int> RunAsync(ParsedArguments args, StandardStreams streams, CancellationToken cancellationToken)
+    private readonly Argument<(string Host, int Port)> _target = new("HOST:PORT")
     {
-        if (args.Positionals.Count == 0)
+        Description = "The server to connect to; IPv6 as [addr]:port.",
+        CustomParser = result =>
         {
-            throw new UsageException("missing HOST:PORT to connect to");
-        }
+            try
+            {
+                return ValueParsers.ParseHostPort("HOST:PORT", result.Tokens[0].Value);
+            }
+            catch (UsageException e)
+            {
+                result.AddError(e.Message);
+                return default;
+            }
+        },
+    };
 
-        string target = args.Positionals[0];
-        (string host, int port) = ValueParsers.ParseHostPort("HOST:PORT", target);
-        HeaderRequest request = HeaderRequest.Parse(args, addressesRequired: false);
-        TimeSpan connectTimeout = args.GetValue(ConnectTimeout) is string t ? ValueParsers.ParseSeconds(ConnectTimeout, t) : s_defaultConnectTimeout;
+    private readonly Option<TimeSpan?> _connectTimeout = ToolOptions.Value<TimeSpan?>(
+        "--connect-timeout", "SECONDS", "Give up connecting after this long (default 10).", text => ValueParsers.ParseSeconds("--connect-timeout", text));
+
+    private readonly HeaderOptions _header = new();
+
+    public SendCommand(StandardStreams streams)
+        : base(
+            "send",
+            "Connect, send a header, then relay stdin to the connection and the connection to stdout.",
+            """
+            Connects to HOST:PORT (IPv6 as [addr]:port), sends a PROXY header in a single write with
+            Nagle off (TX-01), then copies standard input to the connection and the connection to
+            standard output. When standard input ends, the sending side is shut down; the command exits
+            when both directions are done, and says on stderr when the server closed without sending
+            anything back (a server that rejects the header does that). Without --src/--dst, --local or
+            --unknown the header carries the connection's own endpoints: our local address as source,
+            the server's as destination.
+            """,
+            streams)
+    {
+        Arguments.Add(_target);
+        Options.Add(_connectTimeout);
+        _header.AddTo(this);
+    }
+
+    protected override async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        string target = parse.GetResult(_target)!.Tokens[0].Value;
+        (string host, int port) = parse.GetValue(_target);
+        HeaderRequest request = HeaderRequest.Parse(_header, parse, addressesRequired: false);
+        TimeSpan connectTimeout = parse.GetValue(_connectTimeout) ?? s_defaultConnectTimeout;
+        StandardStreams streams = Streams;
 
         Socket? socket = null;
         try
@@ -55,7 +75,13 @@ internal static class SendCommand
             socket.NoDelay = true;
             byte[] header = request.Build(socket.LocalEndPoint, socket.RemoteEndPoint);
             await SendAllAsync(socket, header, cancellationToken).ConfigureAwait(false);
-            await RelayAsync(socket, streams, cancellationToken).ConfigureAwait(false);
+            long received = await RelayAsync(socket, streams, cancellationToken).ConfigureAwait(false);
+            if (received == 0)
+            {
+                // Without this line a server that rejected the header (it closes without a word) looks like success.
+                await streams.Error.WriteLineAsync($"proxyproto send: {target} closed the connection without sending anything").ConfigureAwait(false);
+            }
+
             return ExitCodes.Success;
         }
         catch (SocketException e)
@@ -123,11 +149,11 @@ internal static class SendCommand
         }
     }
 
-    /// <summary>Copies both directions at once and returns when both have ended.</summary>
-    private static async Task RelayAsync(Socket socket, StandardStreams streams, CancellationToken cancellationToken)
+    /// <summary>Copies both directions at once and returns, when both have ended, how many bytes the server sent.</summary>
+    private static async Task<long> RelayAsync(Socket socket, StandardStreams streams, CancellationToken cancellationToken)
     {
         Task upload = UploadAsync(socket, streams.Input, cancellationToken);
-        Task download = DownloadAsync(socket, streams.Output, cancellationToken);
+        Task<long> download = DownloadAsync(socket, streams.Output, cancellationToken);
         List<Task> pending = [upload, download];
         while (pending.Count > 0)
         {
@@ -136,6 +162,8 @@ internal static class SendCommand
             pending.Remove(finished);
             await finished.ConfigureAwait(false);
         }
+
+        return await download.ConfigureAwait(false);
     }
 
     private static async Task UploadAsync(Socket socket, Stream input, CancellationToken cancellationToken)
@@ -156,17 +184,19 @@ internal static class SendCommand
         socket.Shutdown(SocketShutdown.Send);
     }
 
-    private static async Task DownloadAsync(Socket socket, Stream output, CancellationToken cancellationToken)
+    private static async Task<long> DownloadAsync(Socket socket, Stream output, CancellationToken cancellationToken)
     {
         byte[] buffer = new byte[16 * 1024];
+        long total = 0;
         while (true)
         {
             int received = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
             if (received == 0)
             {
-                break;
+                return total;
             }
 
+            total += received;
             await output.WriteAsync(buffer.AsMemory(0, received), cancellationToken).ConfigureAwait(false);
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         }

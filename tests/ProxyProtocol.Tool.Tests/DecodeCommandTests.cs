@@ -296,6 +296,60 @@ public class DecodeCommandTests
         Assert.Contains("\"headerLength\":28", result.Stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(V2Tcp4Crc + "\n")]
+    [InlineData("  0D0A0D0A 000D0A51 5549540A 21110013\r\n c0a80001c0a8000bdc0401bb0300041c1ae9c6 \n")]
+    [InlineData(V2Tcp4Crc + "474554202f")] // the application's bytes after the header, also hex
+    public async Task Hex_text_on_stdin_decodes_like_the_raw_bytes(string text)
+    {
+        // What `encode --hex` writes is what `decode` reads: only hex digits and whitespace means hex.
+        ToolResult raw = await ToolRunner.RunAsync(Convert.FromHexString(V2Tcp4Crc), "decode");
+        ToolResult hex = await ToolRunner.RunAsync(new OneByteStream(Ascii(text)), ["decode"]);
+
+        Assert.Equal(0, hex.ExitCode);
+        Assert.Equal(string.Empty, hex.Stderr);
+        Assert.Equal(raw.Stdout, hex.Stdout);
+        Assert.Contains("\"headerLength\":35,\"crc32c\":\"valid\"", hex.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Hex_of_a_v1_line_on_stdin_is_decoded()
+    {
+        ToolResult result = await ToolRunner.RunAsync(Ascii(Hex("PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\n") + "\n"), "decode");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(
+            "{\"version\":1,\"command\":\"PROXY\",\"family\":\"INET\",\"transport\":\"STREAM\"," + Tcp4Addresses + ",\"headerLength\":47,\"tlvs\":[]}\n",
+            result.Stdout);
+    }
+
+    [Theory]
+    [InlineData("0d0a0d0a000d0a515549540a2000000\n")] // an odd number of digits
+    [InlineData("0d0a hello\n")]
+    public async Task Stdin_that_starts_with_a_hex_digit_but_is_not_hex_says_so(string text)
+    {
+        ToolResult result = await ToolRunner.RunAsync(Ascii(text), "decode");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("{\"error\":\"InvalidSignature\",\"message\":\"The input does not start with a PROXY protocol v1 or v2 header.\"}\n", result.Stdout);
+        Assert.Equal(
+            [
+                "proxyproto decode: InvalidSignature: The input does not start with a PROXY protocol v1 or v2 header.",
+                "proxyproto decode: standard input starts with a hex digit but is not hex (only hex digits and whitespace, an even number of digits)",
+            ],
+            result.StderrLines);
+    }
+
+    [Fact]
+    public async Task Raw_v2_header_on_a_pipe_that_stays_open_is_not_taken_for_hex()
+    {
+        // The v2 signature starts with \r\n\r\n (whitespace) then NUL: raw, decided without waiting for the end.
+        ToolResult result = await ToolRunner.RunAsync(new NeverEndingStream(Convert.FromHexString(V2Local)), ["decode"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("\"command\":\"LOCAL\"", result.Stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Input_that_is_not_a_header_gives_error_json_and_exit_1()
     {

@@ -240,6 +240,29 @@ public class ListenSendTests
     }
 
     [Fact]
+    public async Task Send_says_when_the_server_closes_without_answering()
+    {
+        // A server that rejects the header (Kestrel does) closes without a byte: that must not look like a silent success.
+        using Socket server = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        server.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        server.Listen();
+        int port = ((IPEndPoint)server.LocalEndPoint!).Port;
+
+        Task<ToolResult> send = ToolRunner.RunAsync(new MemoryStream(Encoding.ASCII.GetBytes("GET / HTTP/1.0\r\n\r\n")), ["send", $"127.0.0.1:{port}", "--local"]);
+        using (Socket accepted = await server.AcceptAsync().WaitAsync(s_timeout))
+        {
+            await DrainAsync(accepted);
+            accepted.Shutdown(SocketShutdown.Both);
+        }
+
+        ToolResult result = await send.WaitAsync(s_timeout);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(string.Empty, result.Stdout);
+        Assert.Equal($"proxyproto send: 127.0.0.1:{port} closed the connection without sending anything\n", result.Stderr);
+    }
+
+    [Fact]
     public async Task Send_to_a_closed_port_is_a_network_error()
     {
         // A bound socket that does not listen refuses connections: a closed port without guessing one.

@@ -26,7 +26,7 @@ public class ProcessTests
         (int usage, string usageOut, string usageErr) = await RunAsync(null, "decode", "--hex");
         Assert.Equal(2, usage);
         Assert.Equal(string.Empty, usageOut);
-        Assert.Equal("proxyproto decode: option --hex needs a value (HEX) (see 'proxyproto decode --help')\n", usageErr);
+        Assert.Equal("proxyproto decode: Required argument missing for option: '--hex' (see 'proxyproto decode --help')\n", usageErr);
     }
 
     [Fact]
@@ -38,6 +38,33 @@ public class ProcessTests
         (int decoded, string json, string stderr) = await RunAsync(Convert.FromHexString(hex.Trim()), "decode");
         Assert.Equal(0, decoded);
         Assert.Equal("{\"version\":1,\"command\":\"PROXY\",\"family\":\"INET6\",\"transport\":\"STREAM\",\"source\":{\"address\":\"::1\",\"port\":1},\"destination\":{\"address\":\"::1\",\"port\":2},\"headerLength\":24,\"tlvs\":[]}\n", json);
+        Assert.Equal(string.Empty, stderr);
+    }
+
+    [Fact]
+    public async Task Help_and_version_as_a_process_name_the_program_proxyproto()
+    {
+        (int help, string helpOut, string helpErr) = await RunAsync(null, "decode", "--help");
+        Assert.Equal(0, help);
+        Assert.Contains("\nUsage:\n  proxyproto decode [options]\n", helpOut, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, helpErr);
+
+        (int version, string versionOut, _) = await RunAsync(null, "--version");
+        Assert.Equal(0, version);
+        Assert.Matches("^[0-9]+\\.[0-9]+\\.[0-9]+[^\n]*\n$", versionOut);
+    }
+
+    [Fact]
+    public async Task Encode_hex_piped_into_decode_as_text()
+    {
+        // The pipe `proxyproto encode ... --hex | proxyproto decode`, byte for byte.
+        (int encoded, string hex, _) = await RunAsync(null, "encode", "--local", "--hex");
+        Assert.Equal(0, encoded);
+        Assert.Equal("0d0a0d0a000d0a515549540a20000000\n", hex);
+
+        (int decoded, string json, string stderr) = await RunAsync(System.Text.Encoding.ASCII.GetBytes(hex), "decode");
+        Assert.Equal(0, decoded);
+        Assert.Equal("{\"version\":2,\"command\":\"LOCAL\",\"family\":\"UNSPEC\",\"transport\":\"UNSPEC\",\"source\":null,\"destination\":null,\"headerLength\":16,\"tlvs\":[]}\n", json);
         Assert.Equal(string.Empty, stderr);
     }
 

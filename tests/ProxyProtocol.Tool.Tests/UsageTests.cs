@@ -1,31 +1,44 @@
 using System;
+using System.CommandLine;
+using System.IO;
+using System.Reflection;
+using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 
 namespace ProxyProtocol.Tool.Tests;
 
 public class UsageTests
 {
+    private static readonly StandardStreams s_noStreams = new(Stream.Null, Stream.Null, TextWriter.Null);
+
     [Theory]
     [InlineData("decode")]
     [InlineData("encode")]
     [InlineData("listen")]
     [InlineData("send")]
-    public async Task Every_command_has_help_listing_all_its_options_and_the_exit_codes(string command)
+    public async Task Every_command_has_help_listing_all_its_options_its_details_and_the_exit_codes(string command)
     {
-        CommandDefinition definition = Array.Find(ProxyProtocolTool.Commands, c => c.Name == command)!;
-        foreach (string help in new[] { "--help", "-h" })
+        RootCommand root = ProxyProtocolTool.CreateRootCommand(s_noStreams);
+        ToolCommand definition = Assert.IsAssignableFrom<ToolCommand>(Assert.Single(root.Subcommands, c => c.Name == command));
+        Assert.NotEmpty(definition.Options);
+        foreach (string help in new[] { "--help", "-h", "-?" })
         {
             // Help wins over other mistakes on the same line.
             ToolResult result = await ToolRunner.RunAsync(command, "--no-such-option", help);
 
             Assert.Equal(0, result.ExitCode);
             Assert.Equal(string.Empty, result.Stderr);
-            Assert.StartsWith($"Usage: proxyproto {command} ", result.Stdout, StringComparison.Ordinal);
-            foreach (OptionSpec option in definition.Options)
+            // In-process the program name is the test host's; ProcessTests checks the real one.
+            Assert.StartsWith($"Description:\n  {definition.Description}\n\nUsage:\n  {root.Name} {command} ", result.Stdout, StringComparison.Ordinal);
+            foreach (Option option in definition.Options)
             {
-                Assert.Contains("  " + option.Synopsis + " ", result.Stdout, StringComparison.Ordinal);
+                string synopsis = option.HelpName is null ? option.Name : $"{option.Name} <{option.HelpName}>";
+                Assert.Contains($"\n  {synopsis} ", result.Stdout, StringComparison.Ordinal);
+                Assert.Contains(option.Description!, result.Stdout, StringComparison.Ordinal);
             }
 
+            // The command's details, re-indented but word for word.
+            Assert.Contains("\nDetails:\n  " + definition.Details.Split('\n')[0] + "\n", result.Stdout, StringComparison.Ordinal);
             Assert.Contains("Exit codes:\n  0  success\n  1  ", result.Stdout, StringComparison.Ordinal);
             Assert.Contains("\n  2  usage error", result.Stdout, StringComparison.Ordinal);
             Assert.Contains("\n  3  network error", result.Stdout, StringComparison.Ordinal);
@@ -35,17 +48,22 @@ public class UsageTests
     [Theory]
     [InlineData("--help")]
     [InlineData("-h")]
-    [InlineData("help")]
+    [InlineData("-?")]
     public async Task Top_level_help_lists_the_commands(string help)
     {
         ToolResult result = await ToolRunner.RunAsync(help);
+        RootCommand root = ProxyProtocolTool.CreateRootCommand(s_noStreams);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.StartsWith("Usage: proxyproto <command> [options]\n", result.Stdout, StringComparison.Ordinal);
-        foreach (CommandDefinition command in ProxyProtocolTool.Commands)
+        Assert.StartsWith($"Description:\n  {ProxyProtocolTool.Description}\n\nUsage:\n  {root.Name} [command] [options]\n", result.Stdout, StringComparison.Ordinal);
+        Assert.Matches("\n  --version +Show version information\n", result.Stdout);
+        foreach (string command in new[] { "decode", "encode", "listen", "send" })
         {
-            Assert.Contains($"\n  {command.Name.PadRight(8)}{command.Summary}\n", result.Stdout, StringComparison.Ordinal);
+            Command definition = Assert.Single(root.Subcommands, c => c.Name == command);
+            Assert.Matches($"\n  {command}( <HOST:PORT>)? +{Regex.Escape(definition.Description!)}\n", result.Stdout);
         }
+
+        Assert.Contains("Exit codes:\n  0  success\n", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -55,33 +73,66 @@ public class UsageTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(string.Empty, result.Stdout);
-        Assert.StartsWith("Usage: proxyproto <command>", result.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith($"Description:\n  {ProxyProtocolTool.Description}\n\nUsage:\n", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(" [command] [options]\n", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Version_prints_one_line()
+    public async Task Version_prints_the_version_on_one_line()
     {
         ToolResult result = await ToolRunner.RunAsync("--version");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Matches("^proxyproto [0-9]+\\.[0-9]+\\.[0-9]+.*\n$", result.Stdout);
+        Assert.Matches("^[0-9]+\\.[0-9]+\\.[0-9]+[^\n]*\n$", result.Stdout);
+        string? expected = typeof(ProxyProtocolTool).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        Assert.Equal(expected + "\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Response_files_supply_arguments()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"proxyproto-{Guid.NewGuid():N}.rsp");
+        await File.WriteAllTextAsync(path, "--local\n--hex\n");
+        try
+        {
+            ToolResult result = await ToolRunner.RunAsync("encode", "@" + path);
+
+            Assert.Equal(0, result.ExitCode);
+            Assert.Equal("0d0a0d0a000d0a515549540a20000000\n", result.Stdout); // LOCAL, spec section 2.2 example layout
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Suggest_directive_completes_commands_and_options()
+    {
+        ToolResult commands = await ToolRunner.RunAsync("[suggest:3]", "dec");
+        ToolResult options = await ToolRunner.RunAsync("[suggest:12]", "encode --ssl");
+
+        Assert.Equal(0, commands.ExitCode);
+        Assert.Equal("decode\n", commands.Stdout);
+        Assert.Equal(0, options.ExitCode);
+        Assert.Equal("--ssl-cipher\n--ssl-client\n--ssl-cn\n--ssl-verify\n--ssl-version\n", options.Stdout);
     }
 
     [Theory]
     [InlineData("proxyproto: unknown command 'frobnicate' (see 'proxyproto --help')", "frobnicate")]
-    [InlineData("proxyproto decode: unknown option '--bogus' (see 'proxyproto decode --help')", "decode", "--bogus")]
-    [InlineData("proxyproto decode: unknown option '-x' (see 'proxyproto decode --help')", "decode", "-x")]
+    [InlineData("proxyproto decode: Unrecognized command or argument '--bogus' (see 'proxyproto decode --help')", "decode", "--bogus")]
+    [InlineData("proxyproto decode: Unrecognized command or argument '-x' (see 'proxyproto decode --help')", "decode", "-x")]
     [InlineData("proxyproto decode: give at most one of --hex and --file (see 'proxyproto decode --help')", "decode", "--hex", "00", "--file", "x")]
     [InlineData("proxyproto decode: --hex: hex has an odd number of digits (3) (see 'proxyproto decode --help')", "decode", "--hex", "0d0")]
     [InlineData("proxyproto decode: --hex: 'zz' is not hex (see 'proxyproto decode --help')", "decode", "--hex", "zz")]
-    [InlineData("proxyproto decode: option --hex needs a value (HEX) (see 'proxyproto decode --help')", "decode", "--hex")]
-    [InlineData("proxyproto decode: option --pretty takes no value (see 'proxyproto decode --help')", "decode", "--pretty=yes")]
-    [InlineData("proxyproto decode: unexpected argument 'extra' (see 'proxyproto decode --help')", "decode", "extra")]
-    [InlineData("proxyproto decode: unexpected argument '--hex' (see 'proxyproto decode --help')", "decode", "--", "--hex")]
+    [InlineData("proxyproto decode: Required argument missing for option: '--hex' (see 'proxyproto decode --help')", "decode", "--hex")]
+    [InlineData("proxyproto decode: Unrecognized command or argument 'yes' (see 'proxyproto decode --help')", "decode", "--pretty=yes")]
+    [InlineData("proxyproto decode: Unrecognized command or argument 'extra' (see 'proxyproto decode --help')", "decode", "extra")]
+    [InlineData("proxyproto decode: Unrecognized command or argument '--hex' (see 'proxyproto decode --help')", "decode", "--", "--hex")]
     [InlineData("proxyproto decode: --max-header-length: '15' is not a whole number from 16 to 65551 (see 'proxyproto decode --help')", "decode", "--max-header-length", "15")]
     [InlineData("proxyproto encode: say what to encode: --src and --dst, --local, or --unknown (see 'proxyproto encode --help')", "encode")]
-    [InlineData("proxyproto encode: option --src needs a value (ADDR) (see 'proxyproto encode --help')", "encode", "--src", "--dst", "1.2.3.4:5")]
-    [InlineData("proxyproto encode: option --src given more than once (see 'proxyproto encode --help')", "encode", "--src", "1.2.3.4:5", "--src", "1.2.3.4:5")]
+    [InlineData("proxyproto encode: Required argument missing for option: '--src' (see 'proxyproto encode --help')", "encode", "--src")]
+    [InlineData("proxyproto encode: Option '--src' expects a single argument but 2 were provided (see 'proxyproto encode --help')", "encode", "--src", "1.2.3.4:5", "--src", "1.2.3.4:5")]
     [InlineData("proxyproto encode: --src needs --dst too (see 'proxyproto encode --help')", "encode", "--src", "1.2.3.4:5")]
     [InlineData("proxyproto encode: give at most one of --v1 and --v2 (see 'proxyproto encode --help')", "encode", "--v1", "--v2", "--local")]
     [InlineData("proxyproto encode: give only one of --src/--dst, --local and --unknown (see 'proxyproto encode --help')", "encode", "--local", "--unknown")]
@@ -105,9 +156,9 @@ public class UsageTests
     [InlineData("proxyproto listen: --count: '0' is not a whole number from 1 to 2147483647 (see 'proxyproto listen --help')", "listen", "--count", "0")]
     [InlineData("proxyproto listen: --timeout: 'soon' is not a positive number of seconds (see 'proxyproto listen --help')", "listen", "--timeout", "soon")]
     [InlineData("proxyproto listen: --address: 'localhost' is not an IP address (see 'proxyproto listen --help')", "listen", "--address", "localhost")]
-    [InlineData("proxyproto send: missing HOST:PORT to connect to (see 'proxyproto send --help')", "send")]
+    [InlineData("proxyproto send: Required argument missing for command: 'send' (see 'proxyproto send --help')", "send")]
     [InlineData("proxyproto send: HOST:PORT: 'localhost' has no port (write HOST:PORT, IPv6 as [addr]:port) (see 'proxyproto send --help')", "send", "localhost")]
-    [InlineData("proxyproto send: unexpected argument 'b:2' (see 'proxyproto send --help')", "send", "a:1", "b:2")]
+    [InlineData("proxyproto send: Unrecognized command or argument 'b:2' (see 'proxyproto send --help')", "send", "a:1", "b:2")]
     [InlineData("proxyproto send: --v1 headers have no TLVs; use --v2 (see 'proxyproto send --help')", "send", "127.0.0.1:1", "--v1", "--crc32c")]
     public async Task Usage_errors_exit_2_with_one_line_on_stderr_and_nothing_on_stdout(string message, params string[] args)
     {
