@@ -124,6 +124,20 @@ public sealed class PerClientConnectionTests(ITestOutputHelper output) : Interop
         Assert.Equal(ProxyVersion.V1, connection.Header!.Value.Version);
     }
 
+    [Fact]
+    public async Task A_wrong_metadata_value_stops_the_app_at_startup_naming_the_cluster()
+    {
+        var cluster = new Dictionary<string, string?>
+        {
+            ["Metadata:ProxyProtocol"] = "v3",
+            ["Destinations:d1:Address"] = "http://127.0.0.1:9/",
+        };
+
+        Exception e = await Assert.ThrowsAnyAsync<Exception>(() => YarpApp.StartAsync(Scope, cluster));
+
+        Assert.Contains("Cluster 'c1': metadata ProxyProtocol is 'v3'", e.ToString(), StringComparison.Ordinal);
+    }
+
     internal static Dictionary<string, string?> Cluster(RecordingBackend backend, string proxyProtocol, string destinationVersion) => new()
     {
         ["Metadata:ProxyProtocol"] = proxyProtocol,

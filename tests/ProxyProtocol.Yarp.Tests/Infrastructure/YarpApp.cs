@@ -81,7 +81,16 @@ internal sealed class YarpApp : IAsyncDisposable
 
         WebApplication app = builder.Build();
         app.MapReverseProxy();
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         yarp._app = app;
         yarp.EndPoints = listeners.Select(l => l.IPEndPoint!).ToArray();
         return scope.Track(yarp, $"yarp {string.Join(' ', yarp.EndPoints)}", () => string.Join('\n', yarp._log));
