@@ -19,6 +19,7 @@ internal static class ProxyProtocolTool
         EncodeCommand.Definition,
         ListenCommand.Definition,
         SendCommand.Definition,
+        ForwardCommand.Definition,
     ];
 
     public static async Task<int> RunAsync(string[] args, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
