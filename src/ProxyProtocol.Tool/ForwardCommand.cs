@@ -23,6 +23,7 @@ internal static class ForwardCommand
     private const string Count = "--count";
     private const string HeaderTimeout = "--header-timeout";
     private const string IdleTimeout = "--idle-timeout";
+    private const string Quiet = "--quiet";
 
     public static CommandDefinition Definition { get; } = new(
         "forward",
@@ -46,6 +47,7 @@ internal static class ForwardCommand
             new(Count, "N", "Exit after N connections have ended."),
             new(HeaderTimeout, "SECONDS", "Time a connection has to send its header with --accept-proxy (default 5)."),
             new(IdleTimeout, "SECONDS", "Close a connection idle in both directions this long (default 300)."),
+            new(Quiet, null, "Print nothing per connection."),
         ],
         maxPositionals: 0,
         RunAsync);
@@ -63,13 +65,17 @@ internal static class ForwardCommand
         int? count = args.GetValue(Count) is string c ? ValueParsers.ParseInt32(Count, c, 1, int.MaxValue) : null;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int ended = 0;
+        bool quiet = args.Has(Quiet);
         var options = new ProxyTcpForwarderOptions(backend)
         {
             Version = args.Has(V1) ? ProxyVersion.V1 : ProxyVersion.V2,
             AcceptProxyHeader = args.Has(AcceptProxy),
             ConnectionCompleted = connection =>
             {
-                Report(streams, connection);
+                if (!quiet)
+                {
+                    Report(streams, connection);
+                }
                 if (Interlocked.Increment(ref ended) == count)
                 {
                     done.TrySetResult();
