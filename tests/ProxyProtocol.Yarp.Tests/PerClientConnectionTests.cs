@@ -67,6 +67,35 @@ public sealed class PerClientConnectionTests(ITestOutputHelper output) : Interop
         }
     }
 
+    // HTTP/2 clients multiplex concurrent requests on one connection to YARP; each client's still reach the
+    // destination only on connections announced for that client.
+    [Fact]
+    public async Task Concurrent_requests_of_HTTP2_clients_stay_on_their_clients_destination_connections()
+    {
+        RecordingBackend backend = await RecordingBackend.StartAsync(Scope, HttpProtocols.Http2);
+        YarpApp yarp = await YarpApp.StartAsync(Scope, Cluster(backend, "v2", "2"), protocols: HttpProtocols.Http2);
+        List<ProxyClient> clients = Enumerable.Range(0, 3).Select(i => new ProxyClient(yarp.EndPoints[0], $"h2client{i}", http2: true)).ToList();
+        try
+        {
+            Task<string>[] requests = clients.SelectMany(c => Enumerable.Range(0, 8).Select(_ => c.GetAsync())).ToArray();
+            await Scope.WithinAsync(Task.WhenAll(requests), "concurrent HTTP/2 requests");
+
+            foreach (BackendConnection connection in backend.Connections)
+            {
+                string[] senders = connection.Clients.Distinct().ToArray();
+                Assert.True(senders.Length == 1, $"connection {connection.Id} ({connection.Header}) carried requests of {string.Join(", ", senders)}");
+                ProxyClient owner = clients.Single(c => c.Name == senders[0]);
+                Assert.Equal(await owner.LocalEndPoint, connection.Header!.Value.GetSourceEndPoint());
+            }
+
+            Assert.Equal(24, backend.Connections.Sum(c => c.Clients.Count));
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
     [Fact]
     public async Task Destination_connections_close_when_their_client_connection_closes_and_only_then()
     {

@@ -16,7 +16,8 @@ internal sealed class ProxyClient : IDisposable
     private readonly HttpClient _http;
     private readonly TaskCompletionSource<IPEndPoint> _localEndPoint = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ProxyClient(IPEndPoint proxy, string name)
+    /// <param name="http2">HTTP/2 without TLS (prior knowledge): concurrent requests share the one connection.</param>
+    public ProxyClient(IPEndPoint proxy, string name, bool http2 = false)
     {
         Name = name;
         var handler = new SocketsHttpHandler
@@ -32,6 +33,11 @@ internal sealed class ProxyClient : IDisposable
             },
         };
         _http = new HttpClient(handler) { BaseAddress = new Uri($"http://{proxy}/"), Timeout = TimeSpan.FromSeconds(15) };
+        if (http2)
+        {
+            _http.DefaultRequestVersion = HttpVersion.Version20;
+            _http.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        }
     }
 
     public string Name { get; }
@@ -42,7 +48,7 @@ internal sealed class ProxyClient : IDisposable
     /// <summary>GET / with <c>X-Client: name</c>; returns the body (the destination's view of the client).</summary>
     public async Task<string> GetAsync(string path = "/")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path) { Version = _http.DefaultRequestVersion, VersionPolicy = _http.DefaultVersionPolicy };
         request.Headers.Add("X-Client", Name);
         using HttpResponseMessage response = await _http.SendAsync(request);
         string body = await response.Content.ReadAsStringAsync();

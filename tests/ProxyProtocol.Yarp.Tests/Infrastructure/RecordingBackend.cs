@@ -17,14 +17,17 @@ using ProxyProtocol.Interop.Tests.Infrastructure;
 namespace ProxyProtocol.Yarp.Tests.Infrastructure;
 
 /// <summary>One destination connection as the backend saw it: the header it started with and the requests on it.</summary>
-internal sealed class BackendConnection(string id, ProxyHeader? header)
+internal sealed class BackendConnection(string id, ReceivedProxyHeader? header)
 {
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string Id { get; } = id;
 
-    /// <summary>The PROXY header that opened the connection, or <see langword="null"/> when it had none.</summary>
-    public ProxyHeader? Header { get; } = header;
+    /// <summary>The PROXY header that opened the connection, with its TLVs, or <see langword="null"/> when it had none.</summary>
+    public ReceivedProxyHeader? Received { get; } = header;
+
+    /// <summary>The parsed header, or <see langword="null"/> when the connection had none.</summary>
+    public ProxyHeader? Header => Received?.Header;
 
     /// <summary>The <c>X-Client</c> value of every request that arrived on it, in order.</summary>
     public ConcurrentQueue<string> Clients { get; } = new();
@@ -65,7 +68,7 @@ internal sealed class RecordingBackend : IAsyncDisposable
             {
                 BackendConnection seen = backend._connections.GetOrAdd(
                     connection.ConnectionId,
-                    id => new BackendConnection(id, connection.Features.Get<IProxyProtocolFeature>()?.Header));
+                    id => new BackendConnection(id, connection.Features.Get<IProxyProtocolFeature>()?.ReceivedHeader));
                 backend._arrivals.Writer.TryWrite(seen);
                 try
                 {

@@ -35,7 +35,8 @@ internal sealed class YarpApp : IAsyncDisposable
         IReadOnlyDictionary<string, string?> cluster,
         IPAddress[]? listen = null,
         bool acceptProxyProtocol = false,
-        Action<ProxyProtocolForwarderOptions>? configure = null)
+        Action<ProxyProtocolForwarderOptions>? configure = null,
+        HttpProtocols protocols = HttpProtocols.Http1)
     {
         var yarp = new YarpApp();
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
@@ -62,6 +63,7 @@ internal sealed class YarpApp : IAsyncDisposable
                 kestrel.Listen(address, 0, options =>
                 {
                     listeners.Add(options);
+                    options.Protocols = protocols;
                     if (acceptProxyProtocol)
                     {
                         options.UseProxyProtocol();
