@@ -53,8 +53,15 @@ internal sealed partial class PerClientHandler : HttpMessageHandler
         return GetClient(context).Invoker.SendAsync(request, cancellationToken);
     }
 
-    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        SendAsync(request, cancellationToken).GetAwaiter().GetResult();
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Options.TryGetValue(InboundContext.Key, out HttpContext? context))
+        {
+            return _unattributed.Send(request, cancellationToken);
+        }
+
+        return GetClient(context).Invoker.Send(request, cancellationToken);
+    }
 
     protected override void Dispose(bool disposing)
     {
@@ -85,8 +92,11 @@ internal sealed partial class PerClientHandler : HttpMessageHandler
         }
 
         // Without a close notification a client's destination connections could not be closed with it.
-        IConnectionLifetimeFeature lifetime = context.Features.Get<IConnectionLifetimeFeature>()
-            ?? throw new InvalidOperationException($"Cluster '{_clusterId}' sends PROXY headers, which needs a server that reports when a client connection closes (IConnectionLifetimeFeature), such as Kestrel.");
+        IConnectionLifetimeFeature? lifetime = context.Features.Get<IConnectionLifetimeFeature>();
+        if (lifetime is null || !lifetime.ConnectionClosed.CanBeCanceled)
+        {
+            throw new InvalidOperationException($"Cluster '{_clusterId}' sends PROXY headers, which needs a server that reports when a client connection closes (IConnectionLifetimeFeature), such as Kestrel.");
+        }
 
         lock (_gate)
         {
