@@ -36,7 +36,8 @@ internal sealed class YarpApp : IAsyncDisposable
         IPAddress[]? listen = null,
         bool acceptProxyProtocol = false,
         Action<ProxyProtocolForwarderOptions>? configure = null,
-        HttpProtocols protocols = HttpProtocols.Http1)
+        HttpProtocols protocols = HttpProtocols.Http1,
+        Action<ListenOptions>? configureListen = null)
     {
         var yarp = new YarpApp();
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
@@ -68,6 +69,8 @@ internal sealed class YarpApp : IAsyncDisposable
                     {
                         options.UseProxyProtocol();
                     }
+
+                    configureListen?.Invoke(options);
                 });
             }
         });
