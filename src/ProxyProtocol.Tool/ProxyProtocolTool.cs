@@ -31,6 +31,7 @@ internal static class ProxyProtocolTool
             new EncodeCommand(streams),
             new ListenCommand(streams),
             new SendCommand(streams),
+            new ForwardCommand(streams),
         };
 
         foreach (Option option in root.Options)

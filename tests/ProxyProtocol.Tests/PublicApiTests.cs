@@ -19,6 +19,7 @@ public class PublicApiTests
     {
         { "ProxyProtocol", "src/ProxyProtocol/PublicAPI.txt" },
         { "ProxyProtocol.AspNetCore", "src/ProxyProtocol.AspNetCore/PublicAPI.txt" },
+        { "ProxyProtocol.Yarp", "src/ProxyProtocol.Yarp/PublicAPI.txt" },
     };
 
     [Theory]
