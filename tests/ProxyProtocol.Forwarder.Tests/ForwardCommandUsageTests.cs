@@ -9,8 +9,8 @@ namespace ProxyProtocol.Forwarder.Tests;
 public sealed class ForwardCommandUsageTests
 {
     [Theory]
-    [InlineData("--to 127.0.0.1:9", "--listen is required")]
-    [InlineData("--listen 127.0.0.1:0", "--to is required")]
+    [InlineData("--to 127.0.0.1:9", "Option '--listen' is required")]
+    [InlineData("--listen 127.0.0.1:0", "Option '--to' is required")]
     [InlineData("--listen 127.0.0.1:0 --to 127.0.0.1:9 --v1 --v2", "--v1 and --v2 exclude each other")]
     [InlineData("--listen 127.0.0.1:0 --to 127.0.0.1:9 --trusted 10.0.0.0/8", "--trusted needs --accept-proxy")]
     [InlineData("--listen 127.0.0.1:0 --to 127.0.0.1:9 --accept-proxy --trusted 10.0.0.0", "--trusted: '10.0.0.0' is not a network")]
@@ -29,7 +29,7 @@ public sealed class ForwardCommandUsageTests
         (int exitCode, string stdout, _) = await RunAsync("forward --help");
 
         Assert.Equal(0, exitCode);
-        foreach (string option in new[] { "--listen ADDR:PORT", "--to HOST:PORT", "--accept-proxy", "--trusted CIDR", "--v1", "--v2", "--count N", "--header-timeout SECONDS", "--idle-timeout SECONDS", "--quiet" })
+        foreach (string option in new[] { "--listen <ADDR:PORT> (REQUIRED)", "--to <HOST:PORT> (REQUIRED)", "--accept-proxy", "--trusted <CIDR>", "--v1", "--v2", "--count <N>", "--header-timeout <SECONDS>", "--idle-timeout <SECONDS>", "--quiet" })
         {
             Assert.Contains(option, stdout, StringComparison.Ordinal);
         }
