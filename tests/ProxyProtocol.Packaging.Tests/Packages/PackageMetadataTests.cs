@@ -28,7 +28,7 @@ public partial class PackageMetadataTests
         string[] warnings = _packed.Pack.Output.Split('\n').Where(line => WarningRegex().IsMatch(line)).Distinct().ToArray();
         Assert.True(warnings.Length == 0, "dotnet pack warned:\n" + string.Join('\n', warnings));
         Assert.Equal(
-            ["ProxyProtocol.0.1.0.nupkg", "ProxyProtocol.0.1.0.snupkg", "ProxyProtocol.AspNetCore.0.1.0.nupkg", "ProxyProtocol.AspNetCore.0.1.0.snupkg", "ProxyProtocol.Tool.0.1.0.nupkg"],
+            ["ProxyProtocol.0.1.0.nupkg", "ProxyProtocol.0.1.0.snupkg", "ProxyProtocol.AspNetCore.0.1.0.nupkg", "ProxyProtocol.AspNetCore.0.1.0.snupkg", "ProxyProtocol.Tool.0.1.0.nupkg", "ProxyProtocol.Yarp.0.1.0.nupkg", "ProxyProtocol.Yarp.0.1.0.snupkg"],
             Directory.EnumerateFiles(_packed.Feed).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
@@ -36,6 +36,7 @@ public partial class PackageMetadataTests
     [InlineData("ProxyProtocol")]
     [InlineData("ProxyProtocol.AspNetCore")]
     [InlineData("ProxyProtocol.Tool")]
+    [InlineData("ProxyProtocol.Yarp")]
     public void Every_package_has_license_urls_icon_readme_and_release_notes(string id)
     {
         using PackageFile package = new(_packed.PackagePath(id));
@@ -76,6 +77,7 @@ public partial class PackageMetadataTests
     [Theory]
     [InlineData("ProxyProtocol")]
     [InlineData("ProxyProtocol.AspNetCore")]
+    [InlineData("ProxyProtocol.Yarp")]
     public void Library_readme_starts_with_the_install_command_and_links_to_the_docs(string id)
     {
         using PackageFile package = new(_packed.PackagePath(id));
@@ -90,7 +92,7 @@ public partial class PackageMetadataTests
     [Fact]
     public void Tags_name_kestrel_only_on_the_Kestrel_package()
     {
-        Dictionary<string, string[]> tags = new[] { "ProxyProtocol", "ProxyProtocol.AspNetCore", "ProxyProtocol.Tool" }.ToDictionary(
+        Dictionary<string, string[]> tags = new[] { "ProxyProtocol", "ProxyProtocol.AspNetCore", "ProxyProtocol.Tool", "ProxyProtocol.Yarp" }.ToDictionary(
             id => id,
             id =>
             {
@@ -101,6 +103,8 @@ public partial class PackageMetadataTests
         Assert.Contains("kestrel", tags["ProxyProtocol.AspNetCore"]);
         Assert.DoesNotContain("kestrel", tags["ProxyProtocol"]);
         Assert.DoesNotContain("kestrel", tags["ProxyProtocol.Tool"]);
+        Assert.DoesNotContain("kestrel", tags["ProxyProtocol.Yarp"]);
+        Assert.Contains("yarp", tags["ProxyProtocol.Yarp"]);
         Assert.All(tags.Values, t => Assert.Contains("proxy-protocol", t));
         Assert.Contains("dotnet-tool", tags["ProxyProtocol.Tool"]);
     }
@@ -123,6 +127,13 @@ public partial class PackageMetadataTests
         XElement framework = Assert.Single(aspNetCore.Descendants("frameworkReference"));
         Assert.Equal("Microsoft.AspNetCore.App", framework.Attribute("name")?.Value);
 
+        // YARP's package: the two libraries and Yarp.ReverseProxy 2.3, nothing else.
+        using PackageFile yarp = new(_packed.PackagePath("ProxyProtocol.Yarp"));
+        Assert.Equal(
+            ["ProxyProtocol", "ProxyProtocol.AspNetCore", "Yarp.ReverseProxy"],
+            yarp.Descendants("dependency").Select(d => d.Attribute("id")?.Value).Order(StringComparer.Ordinal));
+        Assert.StartsWith("2.3.", yarp.Descendants("dependency").Single(d => d.Attribute("id")?.Value == "Yarp.ReverseProxy").Attribute("version")?.Value, StringComparison.Ordinal);
+
         // A tool carries its dependencies inside; it declares none.
         Assert.Empty(tool.Descendants("dependency"));
         Assert.Equal("DotnetTool", Assert.Single(tool.Descendants("packageType")).Attribute("name")?.Value);
@@ -131,6 +142,7 @@ public partial class PackageMetadataTests
     [Theory]
     [InlineData("ProxyProtocol", "lib/net10.0/ProxyProtocol.dll", "lib/net10.0/ProxyProtocol.xml")]
     [InlineData("ProxyProtocol.AspNetCore", "lib/net10.0/ProxyProtocol.AspNetCore.dll", "lib/net10.0/ProxyProtocol.AspNetCore.xml")]
+    [InlineData("ProxyProtocol.Yarp", "lib/net10.0/ProxyProtocol.Yarp.dll", "lib/net10.0/ProxyProtocol.Yarp.xml")]
     public void Libraries_ship_their_xml_docs_and_their_symbols_in_a_snupkg_with_SourceLink(string id, string dll, string xml)
     {
         using PackageFile package = new(_packed.PackagePath(id));

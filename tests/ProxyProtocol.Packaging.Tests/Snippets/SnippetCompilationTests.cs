@@ -117,7 +117,7 @@ public partial class SnippetCompilationTests
               <ItemGroup>
                 <FrameworkReference Include="Microsoft.AspNetCore.App" />
             """);
-        foreach (string assembly in new[] { "ProxyProtocol", "ProxyProtocol.AspNetCore" })
+        foreach (string assembly in new[] { "ProxyProtocol", "ProxyProtocol.AspNetCore", "ProxyProtocol.Yarp", "Yarp.ReverseProxy" })
         {
             project.Append($"    <Reference Include=\"{Path.Combine(assemblies, assembly + ".dll")}\" />\n");
         }
