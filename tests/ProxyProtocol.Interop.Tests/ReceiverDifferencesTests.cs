@@ -63,6 +63,7 @@ public sealed class ReceiverDifferencesTests(ITestOutputHelper output) : Interop
         yield return V2("CRC-04", "v2 TCP4 with a wrong CRC32C", WithCrc(V2Bytes(0x21, 0x11, s_inetBlock, Convert.FromHexString("03000400000000")), 31, flip: true), R, R, A);
         yield return V2("CRC-05", "v2 TCP4 with a 5-byte CRC32C TLV", V2Bytes(0x21, 0x11, s_inetBlock, Convert.FromHexString("0300050000000000")), R, R, A);
         yield return V2("QUIRK-09", "two CRC32C TLVs, each valid with only its own value zeroed", Convert.FromHexString("0D0A0D0A000D0A515549540A2111001AC0A80001C0A8000BDC0401BB03000409883E9A03000488772C4B"), A, R, A);
+        yield return V2("QUIRK-09", "two CRC32C TLVs, the second computed with the first still zeroed", Convert.FromHexString("0D0A0D0A000D0A515549540A2111001AC0A80001C0A8000BDC0401BB030004913BFB23030004FBF8018C"), R, A, A);
         yield return V2("TLV-02", "a TLV whose value runs past the header", V2Bytes(0x21, 0x11, s_inetBlock, Convert.FromHexString("04000800")), R, R, A);
         yield return V2("TLV-01", "2 stray bytes after the TLVs", V2Bytes(0x21, 0x11, s_inetBlock, Convert.FromHexString("0400")), R, R, A);
         yield return V2("SSL-01", "an SSL TLV of 4 bytes", V2Bytes(0x21, 0x11, s_inetBlock, Convert.FromHexString("20000401000000")), R, A, A);
