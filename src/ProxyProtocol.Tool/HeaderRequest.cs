@@ -61,7 +61,7 @@ internal sealed class HeaderRequest
         new(Unknown, null, "Write a header with unknown family: v1 PROXY UNKNOWN, v2 PROXY UNSPEC."),
         new(Unix, null, "--src and --dst are Unix socket paths, at most 108 bytes (v2 only)."),
         new(Dgram, null, "Datagram transport: UDP, or a Unix datagram socket (v2 only)."),
-        new(Tlv, "TYPE=HEX", "Append a raw TLV, TYPE decimal or 0xNN, written as given (even if invalid).", repeatable: true),
+        new(Tlv, "TYPE=HEX", "Append a raw TLV, TYPE decimal or 0xNN, written as given; one a receiver would reject is refused.", repeatable: true),
         new(Alpn, "PROTO", "Append ALPN (0x01), for example h2."),
         new(Authority, "HOST", "Append AUTHORITY (0x02): the host name (TLS SNI)."),
         new(UniqueId, "TEXT", "Append UNIQUE_ID (0x05), at most 128 bytes."),
