@@ -9,7 +9,8 @@
 #    so a regression seed would otherwise pass unnoticed;
 # 3. runs afl-fuzz for FUZZ_SECONDS (-V) with the dictionary, findings in out/findings;
 # 4. prints each crash and hang with its hex and a replay, then execs, run time and execs/s.
-# Exit codes: 0 no crash and no hang; 1 a crash, a hang or a failing seed; 2 setup or afl-fuzz failure.
+# Exit codes: 0 no crash and no hang; 1 a crash, a hang or a failing seed; 2 setup or afl-fuzz failure,
+# or fewer executions than MIN_EXECS (a fuzzer that barely ran proves nothing).
 # Works from any directory: every path is relative to this script.
 # Needs: the .NET 10 SDK, afl-fuzz (Debian package afl++), the local tool manifest next to this
 # script (dotnet-tools.json: sharpfuzz.commandline 2.3.0; restored here).
@@ -31,6 +32,9 @@ OUT_DIR="${OUT_DIR:-$HERE/out}"                         # git-ignored (fuzz/.git
 EXEC_TIMEOUT_MS="${EXEC_TIMEOUT_MS:-3000}"              # afl -t (an execution takes ~0.1 ms; see README "Timeouts")
 PUBLISH_ARGS="${PUBLISH_ARGS:-}"                        # extra `dotnet publish` arguments
 HEX_MAX_BYTES="${HEX_MAX_BYTES:-1024}"                  # cap on the bytes hex-dumped per finding
+# Fewest executions for a pass: 100,000 per 120 s by default (~833/s; this harness did 3,000-9,700/s on a
+# busy 2-core machine). 0 disables the check.
+MIN_EXECS="${MIN_EXECS:-$(( FUZZ_SECONDS * 100000 / 120 ))}"
 # ---------------------------------------------------------------------------------------------------
 
 PUB_DIR="$OUT_DIR/publish"
@@ -154,4 +158,8 @@ if (( crashes + hangs > 0 )); then
   echo "FUZZING FAILED: $crashes crash(es), $hangs hang(s)"
   exit 1
 fi
-echo "FUZZING OK: no crash, no hang in $FUZZ_SECONDS s"
+if (( ${execs:-0} < MIN_EXECS )); then
+  echo "FUZZING FAILED: only ${execs:-0} executions in $FUZZ_SECONDS s, fewer than the minimum of $MIN_EXECS (MIN_EXECS)"
+  exit 2
+fi
+echo "FUZZING OK: no crash, no hang in $FUZZ_SECONDS s ($execs executions, minimum $MIN_EXECS)"

@@ -19,6 +19,7 @@ public static class Program
     /// adjacent pair, which cancels the slow load swings of a shared machine; any other arguments go to
     /// BenchmarkDotNet's switcher.
     /// </summary>
+    /// <returns>0, or 1 when a benchmark failed (or, with <c>--paired</c>, threw).</returns>
     public static int Main(string[] args)
     {
         if (args.Length is 2 or 4 && args[0] == "--paired" && int.TryParse(args[1], CultureInfo.InvariantCulture, out int rounds) && rounds > 0)
@@ -27,8 +28,10 @@ public static class Program
             return 0;
         }
 
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-        return 0;
+        // Non-zero when a benchmark failed to build, set up or run, so that a smoke run (--job Dry) can gate CI.
+        IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        bool failed = summaries.Any(summary => summary.HasCriticalValidationErrors || summary.Reports.Any(report => !report.Success));
+        return failed ? 1 : 0;
     }
 
     private static void RunPaired(int rounds, string baseline, string candidate)

@@ -199,8 +199,10 @@ internal static class ParserChecks
         }
         else
         {
-            // A LOCAL header whose address block is too short for its family: the block is opaque (QUIRK-04).
-            Invariant.True(header.Command == ProxyCommand.Local && header.TlvLength == 0, $"[{name}] fam byte 0x{input[13]:x2} read as UNSPEC on a {header.Command} header with TLVs {header.TlvLength}");
+            // Only LOCAL discards its family (QUIRK-04): TLVs read from offset 16, or an opaque block.
+            Invariant.True(
+                header.Command == ProxyCommand.Local && (header.TlvLength == 0 || header.TlvOffset == V2FixedLength),
+                $"[{name}] fam byte 0x{input[13]:x2} read as UNSPEC on a {header.Command} header with TLVs at {header.TlvOffset}");
         }
     }
 

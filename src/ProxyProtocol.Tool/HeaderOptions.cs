@@ -18,13 +18,13 @@ internal sealed class HeaderOptions
 
     public Option<bool> Local { get; } = ToolOptions.Flag("--local", "Write a v2 LOCAL header (a proxy's own connection, such as a health check).");
 
-    public Option<bool> Unknown { get; } = ToolOptions.Flag("--unknown", "Write a header with unknown family: v1 PROXY UNKNOWN, v2 PROXY UNSPEC.");
+    public Option<bool> Unknown { get; } = ToolOptions.Flag("--unknown", "Write a header with unknown family: v1 PROXY UNKNOWN; in v2 a LOCAL header, as HAProxy accepts (TX-04).");
 
     public Option<bool> Unix { get; } = ToolOptions.Flag("--unix", "--src and --dst are Unix socket paths, at most 108 bytes (v2 only).");
 
     public Option<bool> Dgram { get; } = ToolOptions.Flag("--dgram", "Datagram transport: UDP, or a Unix datagram socket (v2 only).");
 
-    public Option<string[]> Tlv { get; } = ToolOptions.Repeatable("--tlv", "TYPE=HEX", "Append a raw TLV, TYPE decimal or 0xNN, written as given (even if invalid).");
+    public Option<string[]> Tlv { get; } = ToolOptions.Repeatable("--tlv", "TYPE=HEX", "Append a raw TLV, TYPE decimal or 0xNN, written as given; one a receiver would reject is refused.");
 
     public Option<string> Alpn { get; } = ToolOptions.Text("--alpn", "PROTO", "Append ALPN (0x01), for example h2.");
 

@@ -14,7 +14,11 @@ public readonly partial struct ProxyHeader
     public static ProxyHeader CreateLocal() =>
         new(ProxyVersion.V2, ProxyCommand.Local, ProxyAddressFamily.Unspecified, ProxyTransport.Unspecified, default, default, 0, 0, 0, 0, 0);
 
-    /// <summary>Creates a PROXY header with an unknown family: v1 <c>PROXY UNKNOWN</c>, v2 PROXY/UNSPEC (SEM-03).</summary>
+    /// <summary>
+    /// Creates a PROXY header with an unknown family: the receiver uses the socket's own endpoints. Written as v1
+    /// <c>PROXY UNKNOWN\r\n</c>, and as v2 LOCAL with fam 0x00, as HAProxy writes it (HAProxy rejects a v2 PROXY
+    /// header with fam 0x00; see docs/conformance.md#tx-04).
+    /// </summary>
     /// <returns>The header.</returns>
     public static ProxyHeader CreateUnknown() =>
         new(ProxyVersion.V2, ProxyCommand.Proxy, ProxyAddressFamily.Unspecified, ProxyTransport.Unspecified, default, default, 0, 0, 0, 0, 0);

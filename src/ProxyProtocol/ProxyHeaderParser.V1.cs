@@ -18,13 +18,23 @@ public static partial class ProxyHeaderParser
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static OperationStatus ParseV1(ReadOnlySpan<byte> source, in ProxyParserOptions options, out ProxyHeader header, out int bytesConsumed, out ProxyHeaderError error)
     {
-        // The usual case first; it succeeds only where the checks below would all pass.
+        // The usual case first; it succeeds only where the general parser would, with the same result
+        // (pinned by the differential tests in V1PathDifferentialTests).
         if ((options.AllowedVersions & ProxyVersions.V1) != 0 && TryParseV1Complete(source, out header, out bytesConsumed))
         {
             error = ProxyHeaderError.None;
             return OperationStatus.Done;
         }
 
+        return ParseV1General(source, options, out header, out bytesConsumed, out error);
+    }
+
+    /// <summary>
+    /// The general v1 parser: every line, whole or cut off, valid or not, with the precise error. <see cref="ParseV1"/>
+    /// runs it for whatever the fast path does not accept; the tests run it on every input on its own too.
+    /// </summary>
+    internal static OperationStatus ParseV1General(ReadOnlySpan<byte> source, in ProxyParserOptions options, out ProxyHeader header, out int bytesConsumed, out ProxyHeaderError error)
+    {
         OperationStatus prefix = MatchPrefix(source, WireFormat.V1Prefix);
         if (prefix == OperationStatus.InvalidData)
         {

@@ -92,35 +92,25 @@ public static partial class ProxyHeaderParser
         }
 
         int blockLength = WireFormat.GetAddressBlockLength((ProxyAddressFamily)family);
-        bool hasBlock = length - WireFormat.V2FixedLength >= blockLength;
-        if (!hasBlock && command == (int)ProxyCommand.Proxy)
+        bool complete = source.Length >= length;
+        ReadOnlySpan<byte> available = source.Slice(0, Math.Min(source.Length, length));
+        if (command == (int)ProxyCommand.Local)
+        {
+            return ParseLocal(available, complete, (ProxyAddressFamily)family, (ProxyTransport)transport, blockLength, options, out header, out bytesConsumed, out error);
+        }
+
+        if (length - WireFormat.V2FixedLength < blockLength)
         {
             return Invalid(ProxyHeaderError.LengthTooShortForFamily, out header, out bytesConsumed, out error); // V2-07
         }
 
-        // LOCAL must be honoured whatever its length (SEM-02): a block too short for its family is
-        // skipped whole as opaque bytes; otherwise TLVs after the block stay readable (QUIRK-04).
-        int tlvOffset = hasBlock ? WireFormat.V2FixedLength + blockLength : length;
-        bool complete = source.Length >= length;
-        ReadOnlySpan<byte> available = source.Slice(0, Math.Min(source.Length, length));
-
+        int tlvOffset = WireFormat.V2FixedLength + blockLength;
         error = ValidateTlvs(available, tlvOffset, length, out int crcValueOffset);
         if (error != ProxyHeaderError.None)
         {
-            if (command == (int)ProxyCommand.Proxy || blockLength == 0)
-            {
-                header = default;
-                bytesConsumed = 0;
-                return OperationStatus.InvalidData;
-            }
-
-            // SEM-01: LOCAL must be accepted whatever its protocol block holds. AWS NLB health checks say TCP4
-            // but put their TLVs (CRC32C, NOOP padding) where the addresses would be: when the bytes after the
-            // block are not TLVs, the whole block is opaque, as when it is too short for its family (QUIRK-04).
-            error = ProxyHeaderError.None;
-            hasBlock = false;
-            tlvOffset = length;
-            crcValueOffset = -1;
+            header = default;
+            bytesConsumed = 0;
+            return OperationStatus.InvalidData;
         }
 
         if (!complete)
@@ -128,18 +118,101 @@ public static partial class ProxyHeaderParser
             return NeedMoreData(out header, out bytesConsumed, out error);
         }
 
-        if (crcValueOffset >= 0 && options.VerifyCrc32c)
+        if (options.VerifyCrc32c && !Crc32cValuesMatch(available, crcValueOffset))
         {
-            uint expected = BinaryPrimitives.ReadUInt32BigEndian(available.Slice(crcValueOffset));
-            if (Crc32C.ComputeWithZeroedField(available, crcValueOffset) != expected)
-            {
-                return Invalid(ProxyHeaderError.Crc32cMismatch, out header, out bytesConsumed, out error); // CRC-04
-            }
+            return Invalid(ProxyHeaderError.Crc32cMismatch, out header, out bytesConsumed, out error); // CRC-04, QUIRK-09
         }
 
-        CreateV2Header(available, (ProxyCommand)command, (ProxyAddressFamily)family, (ProxyTransport)transport, hasBlock, length, tlvOffset, out header);
+        CreateV2Header(available, (ProxyCommand)command, (ProxyAddressFamily)family, (ProxyTransport)transport, hasBlock: true, length, tlvOffset, out header);
         bytesConsumed = length;
         return OperationStatus.Done;
+    }
+
+    /// <summary>
+    /// The rest of a LOCAL header, once its fixed 16 bytes passed. SEM-01/SEM-02: a LOCAL header is accepted
+    /// whatever its protocol block holds, and exactly <c>16 + len</c> bytes are consumed.
+    /// </summary>
+    /// <remarks>
+    /// QUIRK-04 (docs/conformance.md#quirk-04): the family of a LOCAL header is discarded, so its TLVs are read
+    /// from offset 16, as HAProxy 3.x and AWS NLB health checks (fam 0x11, CRC32C and NOOP right at 16) do. If
+    /// they do not frame to the end there, they are read after the family's address block (whose bytes stay
+    /// readable for logging); if neither frames, the block is opaque. Nothing in the block can make the header
+    /// invalid except a CRC32C found in the framing used that does not match (CRC-04), so a LOCAL header is
+    /// judged only once all of it has arrived.
+    /// </remarks>
+    private static OperationStatus ParseLocal(
+        ReadOnlySpan<byte> available, bool complete, ProxyAddressFamily family, ProxyTransport transport, int blockLength,
+        in ProxyParserOptions options, out ProxyHeader header, out int bytesConsumed, out ProxyHeaderError error)
+    {
+        if (!complete)
+        {
+            return NeedMoreData(out header, out bytesConsumed, out error);
+        }
+
+        int length = available.Length;
+        int blockEnd = WireFormat.V2FixedLength + blockLength;
+        int tlvOffset;
+        int crcValueOffset;
+        bool hasBlock = false;
+        if (ValidateTlvs(available, WireFormat.V2FixedLength, length, out crcValueOffset) == ProxyHeaderError.None)
+        {
+            tlvOffset = WireFormat.V2FixedLength;
+        }
+        else if (blockLength > 0 && blockEnd <= length && ValidateTlvs(available, blockEnd, length, out crcValueOffset) == ProxyHeaderError.None)
+        {
+            tlvOffset = blockEnd;
+            hasBlock = true;
+        }
+        else
+        {
+            tlvOffset = length; // opaque: no TLVs, no addresses
+            crcValueOffset = -1;
+        }
+
+        if (options.VerifyCrc32c && !Crc32cValuesMatch(available, crcValueOffset))
+        {
+            return Invalid(ProxyHeaderError.Crc32cMismatch, out header, out bytesConsumed, out error); // CRC-04, QUIRK-09
+        }
+
+        CreateV2Header(available, ProxyCommand.Local, family, transport, hasBlock, length, tlvOffset, out header);
+        bytesConsumed = length;
+        error = ProxyHeaderError.None;
+        return OperationStatus.Done;
+    }
+
+    /// <summary>
+    /// CRC-04 and QUIRK-09: whether every CRC32C TLV of a whole header holds the CRC-32C of the header with its
+    /// own value field, and only that one, read as zero. <paramref name="firstCrcValueOffset"/> is the first
+    /// one's value (from <see cref="ValidateTlvs"/>), or -1 when there is none; the TLVs are known to frame.
+    /// </summary>
+    private static bool Crc32cValuesMatch(ReadOnlySpan<byte> header, int firstCrcValueOffset)
+    {
+        if (firstCrcValueOffset < 0)
+        {
+            return true;
+        }
+
+        if (Crc32C.ComputeWithZeroedField(header, firstCrcValueOffset) != BinaryPrimitives.ReadUInt32BigEndian(header.Slice(firstCrcValueOffset)))
+        {
+            return false;
+        }
+
+        // Any further CRC32C TLV (a sender error, but HAProxy checks each one) comes after the first.
+        int offset = firstCrcValueOffset + 4;
+        while (offset < header.Length)
+        {
+            int valueLength = BinaryPrimitives.ReadUInt16BigEndian(header.Slice(offset + 1));
+            int valueOffset = offset + WireFormat.TlvHeaderLength;
+            if (header[offset] == (byte)ProxyTlvType.Crc32c &&
+                Crc32C.ComputeWithZeroedField(header, valueOffset) != BinaryPrimitives.ReadUInt32BigEndian(header.Slice(valueOffset)))
+            {
+                return false;
+            }
+
+            offset = valueOffset + valueLength;
+        }
+
+        return true;
     }
 
     private static void CreateV2Header(ReadOnlySpan<byte> header, ProxyCommand command, ProxyAddressFamily family, ProxyTransport transport, bool hasBlock, int length, int tlvOffset, out ProxyHeader result)
@@ -147,7 +220,7 @@ public static partial class ProxyHeaderParser
         int tlvLength = length - tlvOffset;
         if (!hasBlock)
         {
-            // Only LOCAL gets here; its family bytes were opaque.
+            // Only LOCAL gets here; its family and the bytes where the addresses would be were discarded.
             family = ProxyAddressFamily.Unspecified;
             transport = ProxyTransport.Unspecified;
         }
@@ -179,7 +252,7 @@ public static partial class ProxyHeaderParser
     /// <param name="offset">Where the TLVs start.</param>
     /// <param name="end">Where the header ends (<c>16 + len</c>).</param>
     /// <param name="crcValueOffset">The offset of the first CRC32C TLV's value, or -1.</param>
-    private static ProxyHeaderError ValidateTlvs(ReadOnlySpan<byte> available, int offset, int end, out int crcValueOffset)
+    internal static ProxyHeaderError ValidateTlvs(ReadOnlySpan<byte> available, int offset, int end, out int crcValueOffset)
     {
         crcValueOffset = -1;
         while (offset < end)
@@ -202,37 +275,15 @@ public static partial class ProxyHeaderParser
                 return ProxyHeaderError.TlvOverrun;
             }
 
-            switch (type)
+            ProxyHeaderError valueError = CheckRegisteredTlv(available, type, valueOffset, valueLength);
+            if (valueError != ProxyHeaderError.None)
             {
-                case ProxyTlvType.Crc32c:
-                    if (valueLength != 4)
-                    {
-                        return ProxyHeaderError.InvalidCrc32cLength; // CRC-05
-                    }
+                return valueError;
+            }
 
-                    if (crcValueOffset < 0)
-                    {
-                        crcValueOffset = valueOffset;
-                    }
-
-                    break;
-
-                case ProxyTlvType.UniqueId when valueLength > WireFormat.UniqueIdMaxLength:
-                    return ProxyHeaderError.UniqueIdTooLong;
-
-                case ProxyTlvType.Ssl:
-                    if (valueLength < WireFormat.SslFixedLength)
-                    {
-                        return ProxyHeaderError.InvalidSslTlv; // SSL-01
-                    }
-
-                    // Sub-TLVs nest one level only (SSL-05); each must fit in the SSL value (SSL-06).
-                    if (!SubTlvsFit(available, valueOffset + WireFormat.SslFixedLength, valueOffset + valueLength))
-                    {
-                        return ProxyHeaderError.SslSubTlvOverrun;
-                    }
-
-                    break;
+            if (type == ProxyTlvType.Crc32c && crcValueOffset < 0)
+            {
+                crcValueOffset = valueOffset;
             }
 
             // Errors are reported in wire order whatever has arrived: a TLV whose value is still incomplete
@@ -247,6 +298,21 @@ public static partial class ProxyHeaderParser
 
         return ProxyHeaderError.None;
     }
+
+    /// <summary>
+    /// The rules of the registered types a receiver checks, on a value at <paramref name="valueOffset"/> of
+    /// <paramref name="valueLength"/> bytes of which some may not have arrived yet: CRC32C is exactly 4 bytes
+    /// (CRC-05), UNIQUE_ID at most 128 bytes, SSL at least 5 bytes (SSL-01) with sub-TLVs, one level deep, that
+    /// fit in its value (SSL-05, SSL-06). The writers check the TLVs they are given with the same method (QUIRK-10).
+    /// </summary>
+    internal static ProxyHeaderError CheckRegisteredTlv(ReadOnlySpan<byte> available, ProxyTlvType type, int valueOffset, int valueLength) => type switch
+    {
+        ProxyTlvType.Crc32c when valueLength != 4 => ProxyHeaderError.InvalidCrc32cLength,
+        ProxyTlvType.UniqueId when valueLength > WireFormat.UniqueIdMaxLength => ProxyHeaderError.UniqueIdTooLong,
+        ProxyTlvType.Ssl when valueLength < WireFormat.SslFixedLength => ProxyHeaderError.InvalidSslTlv,
+        ProxyTlvType.Ssl when !SubTlvsFit(available, valueOffset + WireFormat.SslFixedLength, valueOffset + valueLength) => ProxyHeaderError.SslSubTlvOverrun,
+        _ => ProxyHeaderError.None,
+    };
 
     /// <summary>Checks the framing of the sub-TLVs in [offset, end) as far as they have arrived.</summary>
     private static bool SubTlvsFit(ReadOnlySpan<byte> available, int offset, int end)

@@ -10,9 +10,9 @@ namespace ProxyProtocol;
 public static partial class ProxyHeaderParser
 {
     /// <summary>
-    /// The usual case with few branches: a whole, valid header with an address block. Returns
-    /// <see langword="false"/> for anything else (a cut-off header, a LOCAL header shorter than its family's
-    /// block, any error), and the general code above then reports it precisely. It accepts only headers the
+    /// The usual case with few branches: a whole, valid PROXY header, or a LOCAL header whose TLVs frame from
+    /// offset 16. Returns <see langword="false"/> for anything else (a cut-off header, a LOCAL header read
+    /// another way, any error), and the general code above then reports it precisely. It accepts only headers the
     /// general code accepts, with the same result.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -35,13 +35,18 @@ public static partial class ProxyHeaderParser
                 length <= source.Length)
             {
                 ProxyAddressFamily family = (ProxyAddressFamily)(familyTransport >> 4);
-                int tlvOffset = WireFormat.V2FixedLength + WireFormat.GetAddressBlockLength(family);
+                ProxyCommand command = (ProxyCommand)(versionCommand & WireFormat.CommandMask);
+
+                // PROXY: TLVs after the family's address block. LOCAL: the family is discarded and TLVs are read
+                // from offset 16 (QUIRK-04); its other readings are left to ParseLocal.
+                bool proxy = command == ProxyCommand.Proxy;
+                int tlvOffset = proxy ? WireFormat.V2FixedLength + WireFormat.GetAddressBlockLength(family) : WireFormat.V2FixedLength;
                 ReadOnlySpan<byte> bytes = source.Slice(0, length);
                 if (tlvOffset <= length && TlvsAndCrcValid(bytes, tlvOffset, options))
                 {
                     CreateV2Header(
-                        bytes, (ProxyCommand)(versionCommand & WireFormat.CommandMask), family, (ProxyTransport)(familyTransport & WireFormat.TransportMask),
-                        hasBlock: true, length, tlvOffset, out header);
+                        bytes, command, family, (ProxyTransport)(familyTransport & WireFormat.TransportMask),
+                        hasBlock: proxy, length, tlvOffset, out header);
                     bytesConsumed = length;
                     return true;
                 }
@@ -53,7 +58,7 @@ public static partial class ProxyHeaderParser
         return false;
     }
 
-    /// <summary>Whether the TLVs of a whole header are well framed and its CRC32C, if any and if verified, matches.</summary>
+    /// <summary>Whether the TLVs of a whole header are well framed and its CRC32C TLVs, if any and if verified, match.</summary>
     private static bool TlvsAndCrcValid(ReadOnlySpan<byte> header, int tlvOffset, in ProxyParserOptions options)
     {
         if (tlvOffset == header.Length)
@@ -66,7 +71,6 @@ public static partial class ProxyHeaderParser
             return false;
         }
 
-        return crcValueOffset < 0 || !options.VerifyCrc32c ||
-            Crc32C.ComputeWithZeroedField(header, crcValueOffset) == BinaryPrimitives.ReadUInt32BigEndian(header.Slice(crcValueOffset));
+        return !options.VerifyCrc32c || Crc32cValuesMatch(header, crcValueOffset);
     }
 }

@@ -24,6 +24,12 @@ namespace ProxyProtocol;
 /// connections that must carry a header, or use <see cref="DetectVersion(ReadOnlySpan{byte}, out ProxyVersion)"/>
 /// for an explicit optional mode.
 /// </para>
+/// <para>
+/// Rule ids in parentheses throughout these docs, such as (DET-04) or (SEM-01), name the entries of the
+/// project's conformance record, docs/conformance.md (anchors such as docs/conformance.md#sem-01): for each
+/// rule, what the spec requires, what this library does and where it deliberately differs, and the tests that
+/// pin it.
+/// </para>
 /// </remarks>
 public static partial class ProxyHeaderParser
 {

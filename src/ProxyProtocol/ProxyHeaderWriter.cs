@@ -32,10 +32,11 @@ public static class ProxyHeaderWriter
     /// <param name="tlvLength">The length of the encoded TLVs.</param>
     /// <returns>The length in bytes: <c>16 + address block + TLVs</c>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="tlvLength"/> is negative.</exception>
+    /// <remarks>A LOCAL header, or one with an unspecified family, has no address block: it is written as LOCAL with fam 0x00 (TX-02, TX-04).</remarks>
     public static int GetV2Length(in ProxyHeader header, int tlvLength = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(tlvLength);
-        return WireFormat.V2FixedLength + WireFormat.GetAddressBlockLength(header.AddressFamily) + tlvLength;
+        return WireFormat.V2FixedLength + (WritesAsLocal(header) ? 0 : WireFormat.GetAddressBlockLength(header.AddressFamily)) + tlvLength;
     }
 
     /// <summary>
@@ -68,6 +69,12 @@ public static class ProxyHeaderWriter
     }
 
     /// <summary>Writes a v2 header without TLVs.</summary>
+    /// <remarks>
+    /// A LOCAL header is written as LOCAL with fam 0x00 and no address block, as the spec asks of senders (TX-02):
+    /// the receiver discards the family of a LOCAL header anyway. A PROXY header with an unspecified family (v1
+    /// <c>UNKNOWN</c>, <see cref="ProxyHeader.CreateUnknown"/>) is written as LOCAL too, as HAProxy does (TX-04):
+    /// HAProxy rejects PROXY with fam 0x00, and both tell the receiver to use the socket's own endpoints.
+    /// </remarks>
     /// <param name="header">The header.</param>
     /// <param name="destination">Where to write.</param>
     /// <param name="bytesWritten">The bytes written, when <see cref="OperationStatus.Done"/>.</param>
@@ -79,15 +86,22 @@ public static class ProxyHeaderWriter
     /// Writes a v2 header followed by already encoded TLVs, for example those of a parsed header. When the
     /// TLVs contain a CRC32C TLV, its value is computed over the written header (CRC-03).
     /// </summary>
+    /// <remarks>
+    /// The TLVs are checked with the parser's own rules, so that nothing is written that a receiver would reject
+    /// (docs/conformance.md#quirk-10): whole TLVs only, at most one CRC32C TLV (the one the writer computes) of
+    /// exactly 4 bytes, a UNIQUE_ID of at most 128 bytes, an SSL TLV of at least 5 bytes whose sub-TLVs fit in it.
+    /// The exception's message names the <see cref="ProxyHeaderError"/> the parser would report. LOCAL and
+    /// UNKNOWN headers are written as LOCAL with fam 0x00 (see <see cref="WriteV2(in ProxyHeader, Span{byte}, out int)"/>).
+    /// </remarks>
     /// <param name="header">The header.</param>
     /// <param name="tlvs">Encoded TLVs, copied as they are (a CRC32C value is recomputed).</param>
     /// <param name="destination">Where to write.</param>
     /// <param name="bytesWritten">The bytes written, when <see cref="OperationStatus.Done"/>.</param>
     /// <returns><see cref="OperationStatus.Done"/>, or <see cref="OperationStatus.DestinationTooSmall"/> with nothing written.</returns>
-    /// <exception cref="ArgumentException"><paramref name="tlvs"/> is not a run of whole TLVs, or the header would exceed 65551 bytes.</exception>
+    /// <exception cref="ArgumentException"><paramref name="tlvs"/> is not a run of whole TLVs, breaks a rule of a registered type the parser checks, holds more than one CRC32C TLV, or the header would exceed 65551 bytes.</exception>
     public static OperationStatus WriteV2(in ProxyHeader header, ReadOnlySpan<byte> tlvs, Span<byte> destination, out int bytesWritten)
     {
-        int crcValueOffset = tlvs.IsEmpty ? -1 : FindCrcValue(tlvs);
+        int crcValueOffset = tlvs.IsEmpty ? -1 : CheckTlvs(tlvs);
         int length = GetV2Length(header, tlvs.Length);
         if (length > WireFormat.V2MaxLength)
         {
@@ -128,7 +142,7 @@ public static class ProxyHeaderWriter
     /// <param name="writer">The writer; the header is committed with one <see cref="IBufferWriter{T}.Advance"/>.</param>
     /// <param name="tlvs">Encoded TLVs, copied as they are (a CRC32C value is recomputed).</param>
     /// <returns>The bytes written.</returns>
-    /// <exception cref="ArgumentException"><paramref name="tlvs"/> is not a run of whole TLVs, or the header would exceed 65551 bytes.</exception>
+    /// <exception cref="ArgumentException"><paramref name="tlvs"/> breaks the rules of <see cref="WriteV2(in ProxyHeader, ReadOnlySpan{byte}, Span{byte}, out int)"/>, or the header would exceed 65551 bytes.</exception>
     public static int WriteV2(in ProxyHeader header, IBufferWriter<byte> writer, ReadOnlySpan<byte> tlvs = default)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -141,15 +155,17 @@ public static class ProxyHeaderWriter
     /// <summary>Writes the fixed 16 bytes and the address block; returns where the TLVs start.</summary>
     internal static int WriteV2Prefix(in ProxyHeader header, Span<byte> destination, int totalLength)
     {
-        ProxyAddressFamily family = header.AddressFamily;
-        ReadOnlySpan<byte> addresses = header.Addresses;
+        // ver_cmd and fam (spec 2.2): LOCAL and UNKNOWN go out as LOCAL with fam 0x00 and no block (TX-02, TX-04).
+        bool local = WritesAsLocal(header);
+        ProxyAddressFamily family = local ? ProxyAddressFamily.Unspecified : header.AddressFamily;
+        ReadOnlySpan<byte> addresses = local ? default : header.Addresses;
         bool hasPorts = family is ProxyAddressFamily.InterNetwork or ProxyAddressFamily.InterNetworkV6;
         int prefixLength = WireFormat.V2FixedLength + addresses.Length + (hasPorts ? 4 : 0);
         Span<byte> prefix = destination.Slice(0, prefixLength);
 
         WireFormat.V2Signature.CopyTo(prefix);
-        prefix[WireFormat.V2VersionCommandOffset] = (byte)(WireFormat.V2Version | (byte)header.Command);
-        prefix[WireFormat.V2FamilyOffset] = (byte)(((byte)family << 4) | (byte)header.Transport);
+        prefix[WireFormat.V2VersionCommandOffset] = (byte)(WireFormat.V2Version | (byte)(local ? ProxyCommand.Local : ProxyCommand.Proxy));
+        prefix[WireFormat.V2FamilyOffset] = local ? (byte)0 : (byte)(((byte)family << 4) | (byte)header.Transport);
         BinaryPrimitives.WriteUInt16BigEndian(prefix.Slice(WireFormat.V2LengthOffset), (ushort)(totalLength - WireFormat.V2FixedLength));
 
         // Address block (V2-06): src addr, dst addr (kept back to back by ProxyHeader, so one copy, of a
@@ -185,34 +201,52 @@ public static class ProxyHeaderWriter
         BinaryPrimitives.WriteUInt32BigEndian(field, Crc32C.Compute(header));
     }
 
-    /// <summary>Checks that <paramref name="tlvs"/> is a run of whole TLVs; returns the offset of the first CRC32C value in it, or -1.</summary>
-    private static int FindCrcValue(ReadOnlySpan<byte> tlvs)
+    /// <summary>Whether a header goes out as v2 LOCAL with fam 0x00: LOCAL itself, or PROXY with no family to carry.</summary>
+    private static bool WritesAsLocal(in ProxyHeader header) =>
+        header.Command == ProxyCommand.Local || header.AddressFamily == ProxyAddressFamily.Unspecified;
+
+    /// <summary>
+    /// Checks encoded TLVs with the parser's rules (QUIRK-10); returns the offset of the CRC32C value in them,
+    /// or -1.
+    /// </summary>
+    private static int CheckTlvs(ReadOnlySpan<byte> tlvs)
     {
-        int crcValueOffset = -1;
-        ProxyTlvs.Enumerator enumerator = new ProxyTlvs(tlvs).GetEnumerator();
-        int offset = 0;
-        while (enumerator.MoveNext())
+        ProxyHeaderError error = ProxyHeaderParser.ValidateTlvs(tlvs, 0, tlvs.Length, out int crcValueOffset);
+        if (error != ProxyHeaderError.None)
         {
-            ProxyTlv tlv = enumerator.Current;
-            if (tlv.Type == ProxyTlvType.Crc32c && crcValueOffset < 0)
-            {
-                if (tlv.Value.Length != 4)
-                {
-                    throw new ArgumentException("A CRC32C TLV value is exactly 4 bytes.", nameof(tlvs));
-                }
-
-                crcValueOffset = offset + WireFormat.TlvHeaderLength;
-            }
-
-            offset += WireFormat.TlvHeaderLength + tlv.Value.Length;
+            throw TlvRejected(error, nameof(tlvs));
         }
 
-        if (enumerator.IsMalformed)
+        // The writer computes one CRC32C; a second one it would leave as given, which no receiver accepts (QUIRK-09).
+        if (crcValueOffset >= 0)
         {
-            throw new ArgumentException("The TLV bytes end in the middle of a TLV.", nameof(tlvs));
+            int offset = crcValueOffset + 4;
+            while (offset < tlvs.Length)
+            {
+                if (tlvs[offset] == (byte)ProxyTlvType.Crc32c)
+                {
+                    throw new ArgumentException("The TLVs hold more than one CRC32C TLV; the writer computes only one, and a receiver checks each (Crc32cMismatch).", nameof(tlvs));
+                }
+
+                offset += WireFormat.TlvHeaderLength + BinaryPrimitives.ReadUInt16BigEndian(tlvs.Slice(offset + 1));
+            }
         }
 
         return crcValueOffset;
+    }
+
+    /// <summary>The exception for TLVs a receiver would reject, named by the parser's error (QUIRK-10).</summary>
+    internal static ArgumentException TlvRejected(ProxyHeaderError error, string parameterName)
+    {
+        string rule = error switch
+        {
+            ProxyHeaderError.InvalidCrc32cLength => "A CRC32C TLV value is exactly 4 bytes",
+            ProxyHeaderError.UniqueIdTooLong => "A UNIQUE_ID is at most 128 bytes",
+            ProxyHeaderError.InvalidSslTlv => "An SSL TLV value is at least 5 bytes (client and verify)",
+            ProxyHeaderError.SslSubTlvOverrun => "The SSL TLV's sub-TLVs must fit in its value",
+            _ => "The TLV bytes end in the middle of a TLV",
+        };
+        return new ArgumentException($"{rule}; a receiver would reject the header with {error}.", parameterName);
     }
 
     /// <summary>Formats a v1 line into a destination of at least 107 bytes.</summary>

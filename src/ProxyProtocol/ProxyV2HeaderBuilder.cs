@@ -15,7 +15,9 @@ namespace ProxyProtocol;
 /// The <c>Add</c> methods never fail for lack of room: when the destination is too small they stop
 /// writing and <see cref="Complete(out int)"/> returns <see cref="OperationStatus.DestinationTooSmall"/>,
 /// so one check at the end covers the whole header. Breaking a protocol rule (a value over 65535 bytes,
-/// a UNIQUE_ID over 128 bytes, an SSL sub-TLV outside <see cref="BeginSsl"/>) throws at once.
+/// a UNIQUE_ID over 128 bytes, an SSL value under 5 bytes, a CRC32C the builder does not compute, an SSL
+/// sub-TLV outside <see cref="BeginSsl"/>) throws at once: the builder never writes a header the parser
+/// rejects (docs/conformance.md#quirk-10). A LOCAL or UNKNOWN header starts as LOCAL with fam 0x00 (TX-02, TX-04).
 /// </para>
 /// <code>
 /// Span&lt;byte&gt; buffer = stackalloc byte[256];
@@ -64,10 +66,37 @@ public ref struct ProxyV2HeaderBuilder
     public static int GetTlvLength(int valueLength) => WireFormat.TlvHeaderLength + valueLength;
 
     /// <summary>Appends a TLV of any type; inside <see cref="BeginSsl"/>, a sub-TLV of the SSL TLV.</summary>
+    /// <remarks>
+    /// At the top level the value is checked with the parser's rules, so that the builder never writes what a
+    /// receiver rejects (docs/conformance.md#quirk-10): a CRC32C TLV only comes from <see cref="AddCrc32c"/>,
+    /// which computes it; a UNIQUE_ID is at most 128 bytes; an SSL value is at least 5 bytes and its sub-TLVs fit
+    /// in it. The exception's message names the <see cref="ProxyHeaderError"/> the parser would report.
+    /// </remarks>
     /// <param name="type">The type byte.</param>
     /// <param name="value">The value, at most 65535 bytes.</param>
+    /// <exception cref="ArgumentException">
+    /// A top-level CRC32C TLV (use <see cref="AddCrc32c"/>), a UNIQUE_ID over 128 bytes, an SSL value under 5 bytes
+    /// or with sub-TLVs that overrun it, a value over 65535 bytes, or a header that would exceed 65551 bytes.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">The header was already completed.</exception>
     public void AddTlv(ProxyTlvType type, ReadOnlySpan<byte> value)
     {
+        if (_sslStart < 0)
+        {
+            if (type == ProxyTlvType.Crc32c)
+            {
+                throw value.Length == 4
+                    ? new ArgumentException("AddTlv does not compute a CRC32C value, and a receiver checks it (Crc32cMismatch): use AddCrc32c.", nameof(type))
+                    : ProxyHeaderWriter.TlvRejected(ProxyHeaderError.InvalidCrc32cLength, nameof(value));
+            }
+
+            ProxyHeaderError error = ProxyHeaderParser.CheckRegisteredTlv(value, type, 0, value.Length);
+            if (error != ProxyHeaderError.None)
+            {
+                throw ProxyHeaderWriter.TlvRejected(error, nameof(value));
+            }
+        }
+
         Span<byte> target = Reserve(type, value.Length);
         if (!target.IsEmpty)
         {
@@ -251,6 +280,7 @@ public ref struct ProxyV2HeaderBuilder
     /// <summary>Finishes the header: writes its length and computes the CRC32C if one was added.</summary>
     /// <param name="bytesWritten">The header's length, when <see cref="OperationStatus.Done"/>.</param>
     /// <returns><see cref="OperationStatus.Done"/>, or <see cref="OperationStatus.DestinationTooSmall"/>; <see cref="Length"/> then tells the size needed.</returns>
+    /// <exception cref="InvalidOperationException">An SSL TLV is still open (call <see cref="EndSsl"/>), or the header was already completed.</exception>
     public OperationStatus Complete(out int bytesWritten) => Complete(0, out bytesWritten);
 
     /// <summary>
@@ -260,7 +290,9 @@ public ref struct ProxyV2HeaderBuilder
     /// <param name="alignment">The multiple to pad to; 0 or 1 for none.</param>
     /// <param name="bytesWritten">The header's length, when <see cref="OperationStatus.Done"/>.</param>
     /// <returns><see cref="OperationStatus.Done"/>, or <see cref="OperationStatus.DestinationTooSmall"/>; <see cref="Length"/> then tells the size needed.</returns>
-    /// <exception cref="InvalidOperationException">An SSL TLV is still open, or the header was already completed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="alignment"/> is negative.</exception>
+    /// <exception cref="ArgumentException">The NOOP padding would make the header longer than 65551 bytes.</exception>
+    /// <exception cref="InvalidOperationException">An SSL TLV is still open (call <see cref="EndSsl"/>), or the header was already completed.</exception>
     public OperationStatus Complete(int alignment, out int bytesWritten)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(alignment);

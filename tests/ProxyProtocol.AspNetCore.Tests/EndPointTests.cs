@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Net;
 using System.Threading.Tasks;
@@ -79,7 +80,8 @@ public class EndPointTests
     {
         // V1-10, SEM-03: PROXY UNKNOWN / v2 UNSPEC: accepted, real endpoints used.
         await using TestServer app = await TestServer.StartAsync(o => o.UseProxyProtocol());
-        byte[] header = version == 1 ? Headers.V1Unknown() : Headers.V2(ProxyHeader.CreateUnknown());
+        // v2 PROXY UNSPEC by hand: the library writes UNKNOWN as v2 LOCAL (TX-04), as HAProxy does.
+        byte[] header = version == 1 ? Headers.V1Unknown() : Convert.FromHexString("0D0A0D0A000D0A515549540A21000000");
 
         RawResponse response = await RawClient.SendAsync(app.EndPoint, Headers.Concat(header, RawClient.Get()));
 

@@ -1,3 +1,5 @@
+using System;
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -77,8 +79,53 @@ public sealed class HaproxyTlsTests(ITestOutputHelper output) : InteropTest(outp
         Assert.Equal(TestPki.ServerSignatureAlgorithm, fields["ssl.sigalg"]);              // cert-sig: the frontend's certificate
         Assert.Equal(TestPki.ServerKeyAlgorithm, fields["ssl.keyalg"]);                    // cert-key: the frontend's certificate
 
-        // CRC-04: the parser verifies a CRC32C TLV by default, so a header that reached the app had a valid one.
+        // CRC-02, CRC-03, CRC-04: HAProxy's CRC32C, checked here without the library: the test rebuilds the header
+        // HAProxy sent from what it knows (PROXY, TCP4/TCP6, client -> frontend, the TLV bytes the app received),
+        // zeroes the CRC32C value and computes CRC-32C bit by bit; it must equal the value HAProxy wrote, big-endian.
         Assert.Contains("03", fields["tlvs"].Split(','));
-        Assert.True(default(ProxyParserOptions).VerifyCrc32c);
+        byte[] tlvBytes = Convert.FromHexString(fields["tlvBytes"]);
+        byte[] sent = RebuildV2(clientEndPoint, frontend, tlvBytes, out int crcOffset);
+        uint written = BinaryPrimitives.ReadUInt32BigEndian(sent.AsSpan(crcOffset));
+        sent.AsSpan(crcOffset, 4).Clear();
+        Assert.Equal(BitwiseCrc32c(sent), written);
+    }
+
+    /// <summary>The v2 PROXY header for a TCP connection, built by hand (spec 2.2); returns where the CRC32C value is.</summary>
+    private static byte[] RebuildV2(IPEndPoint source, IPEndPoint destination, byte[] tlvs, out int crcOffset)
+    {
+        bool v4 = source.AddressFamily == AddressFamily.InterNetwork;
+        byte[] addresses = [.. source.Address.GetAddressBytes(), .. destination.Address.GetAddressBytes(),
+            (byte)(source.Port >> 8), (byte)source.Port, (byte)(destination.Port >> 8), (byte)destination.Port];
+        int length = addresses.Length + tlvs.Length;
+        byte[] header = [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A, 0x21, (byte)(v4 ? 0x11 : 0x21),
+            (byte)(length >> 8), (byte)length, .. addresses, .. tlvs];
+        crcOffset = -1;
+        for (int offset = 16 + addresses.Length; offset < header.Length; offset += 3 + ((header[offset + 1] << 8) | header[offset + 2]))
+        {
+            if (header[offset] == 0x03)
+            {
+                crcOffset = offset + 3;
+                break;
+            }
+        }
+
+        Assert.True(crcOffset > 0, "no CRC32C TLV in the TLV bytes");
+        return header;
+    }
+
+    /// <summary>CRC-32C as RFC 4960 appendix B defines it, one bit at a time (CRC-01).</summary>
+    private static uint BitwiseCrc32c(byte[] data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in data)
+        {
+            crc ^= b;
+            for (int bit = 0; bit < 8; bit++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F63B78 : crc >> 1;
+            }
+        }
+
+        return ~crc;
     }
 }

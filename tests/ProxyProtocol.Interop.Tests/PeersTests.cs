@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using ProxyProtocol.Interop.Tests.Infrastructure;
 
@@ -15,14 +16,43 @@ public class PeersTests
         Assert.Equal("proxyprotocol-interop-no-such-peer is not installed (not on PATH, nor in /usr/local/sbin, /usr/sbin, /sbin)", lookup.Reason);
     }
 
+    // The override variable decides, each way, with names no real peer has (so no cached lookup and no PATH
+    // change that would disturb the interop tests running beside this one).
     [Fact]
-    public void A_found_binary_is_a_file_that_exists()
+    public void The_override_variable_finds_disables_or_misses_a_peer()
     {
-        // Whatever this machine has installed: a lookup that succeeds names an existing file.
-        foreach (string peer in new[] { Peers.Haproxy, Peers.Nginx, Peers.Curl, Peers.NginxStream })
+        string directory = Directory.CreateTempSubdirectory("proxyprotocol-peers-").FullName;
+        string id = Guid.NewGuid().ToString("N");
+        try
         {
-            PeerLookup lookup = Peers.Find(peer);
-            Assert.True(lookup.IsFound ? File.Exists(lookup.Path) : lookup.Reason.Length > 0, $"{peer}: {lookup}");
+            string binary = Path.Combine(directory, "fake-peer");
+            File.WriteAllText(binary, "#!/bin/sh\n");
+
+            Environment.SetEnvironmentVariable($"PROXYPROTOCOL_INTEROP_FOUND{id}".ToUpperInvariant(), binary);
+            PeerLookup found = Peers.Find($"found{id}");
+            Assert.True(found.IsFound);
+            Assert.Equal(binary, found.Path);
+            Assert.Equal(string.Empty, found.Reason);
+
+            Environment.SetEnvironmentVariable($"PROXYPROTOCOL_INTEROP_OFF{id}".ToUpperInvariant(), "none");
+            PeerLookup disabled = Peers.Find($"off{id}");
+            Assert.False(disabled.IsFound);
+            Assert.Equal($"off{id} is disabled by PROXYPROTOCOL_INTEROP_OFF{id.ToUpperInvariant()}=none", disabled.Reason);
+
+            string nowhere = Path.Combine(directory, "not-there");
+            Environment.SetEnvironmentVariable($"PROXYPROTOCOL_INTEROP_GONE{id}".ToUpperInvariant(), nowhere);
+            PeerLookup gone = Peers.Find($"gone{id}");
+            Assert.False(gone.IsFound);
+            Assert.Equal($"gone{id} not found at PROXYPROTOCOL_INTEROP_GONE{id.ToUpperInvariant()}={nowhere}", gone.Reason);
+        }
+        finally
+        {
+            foreach (string name in new[] { "FOUND", "OFF", "GONE" })
+            {
+                Environment.SetEnvironmentVariable($"PROXYPROTOCOL_INTEROP_{name}{id}".ToUpperInvariant(), null);
+            }
+
+            Directory.Delete(directory, recursive: true);
         }
     }
 }

@@ -5,7 +5,8 @@ namespace ProxyProtocol.Tests;
 
 /// <summary>
 /// AWS NLB health checks: v2 LOCAL with family TCP4, but no address block: a CRC32C TLV and NOOP padding start
-/// right after the 16-byte prefix. SEM-01 says a LOCAL header must be accepted whatever its protocol block holds.
+/// right after the 16-byte prefix. SEM-01 says a LOCAL header must be accepted whatever its protocol block holds;
+/// QUIRK-04 reads a LOCAL header's TLVs from offset 16 first, so the CRC32C is found and verified (CRC-04).
 /// </summary>
 public class AwsNlbHealthCheckTests
 {
@@ -37,6 +38,13 @@ public class AwsNlbHealthCheckTests
         Assert.False(header.HasAddresses);
         Assert.Null(header.GetSourceEndPoint());
 
+        // QUIRK-04: the TLVs are read from offset 16, the family discarded; the CRC32C is the capture's own value.
+        Assert.Equal(ProxyAddressFamily.Unspecified, header.AddressFamily);
+        Assert.Equal(16, header.TlvOffset);
+        Assert.Equal(bytes.Length - 16, header.TlvLength);
+        Assert.True(header.GetTlvs(bytes).TryGetCrc32c(out uint crc));
+        Assert.Equal(Convert.ToUInt32(hex.Substring(38, 8), 16), crc);
+
         // RX-03: every prefix needs more data (none is invalid), and a sequence split anywhere agrees.
         for (int length = 0; length < bytes.Length; length++)
         {
@@ -50,6 +58,48 @@ public class AwsNlbHealthCheckTests
             Assert.Equal(bytes.Length, sequenceConsumed);
             Assert.Equal(header, fromSequence);
         }
+    }
+
+    // QUIRK-04, CRC-04: the CRC32C found at offset 16 is verified, so any flipped bit of the header is caught;
+    // with verification off the same bytes are accepted.
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void A_flipped_bit_in_the_health_check_is_caught_by_its_CRC(string name, string hex)
+    {
+        byte[] bytes = Convert.FromHexString(hex);
+        foreach (int index in new[] { 19, 20, 21, 22, bytes.Length - 1, 30 })
+        {
+            byte[] changed = (byte[])bytes.Clone();
+            changed[index] ^= 0x01;
+            Assert.Equal(OperationStatus.InvalidData, ProxyHeaderParser.Parse(changed, out _, out _, out ProxyHeaderError error));
+            Assert.True(error == ProxyHeaderError.Crc32cMismatch, $"{name}, byte {index}: {error}");
+            Assert.True(ProxyHeaderParser.TryParse(changed, new ProxyParserOptions { VerifyCrc32c = false }, out _, out int consumed));
+            Assert.Equal(bytes.Length, consumed);
+        }
+    }
+
+    // QUIRK-04, SEM-02: LOCAL + UNSPEC whose bytes are not TLVs is accepted, opaque (never TlvOverrun): HAProxy
+    // and AWS NLB both send LOCAL with bytes this library cannot know, and the spec says discard them.
+    [Theory]
+    [InlineData("040008 0000")]             // a NOOP that claims 8 bytes, 2 there
+    [InlineData("01")]                      // one byte
+    [InlineData("ffffff 00 11 22")]         // a TLV of 65535 bytes
+    [InlineData("030003 000000")]           // a CRC32C TLV of the wrong length
+    [InlineData("200002 0000")]             // an SSL TLV under 5 bytes
+    public void LOCAL_UNSPEC_with_bytes_that_are_not_TLVs_is_opaque(string blockHex)
+    {
+        byte[] block = Convert.FromHexString(blockHex.Replace(" ", "", StringComparison.Ordinal));
+        byte[] bytes = [.. Convert.FromHexString("0d0a0d0a000d0a515549540a2000"), (byte)(block.Length >> 8), (byte)block.Length, .. block];
+
+        Assert.Equal(OperationStatus.Done, ProxyHeaderParser.Parse(bytes, out ProxyHeader header, out int consumed, out ProxyHeaderError error));
+        Assert.Equal(ProxyHeaderError.None, error);
+        Assert.Equal(bytes.Length, consumed);
+        Assert.Equal(ProxyCommand.Local, header.Command);
+        Assert.Equal(0, header.TlvLength);
+
+        // The same bytes as PROXY UNSPEC are judged as TLVs (TLV-01, TLV-02) and rejected.
+        bytes[12] = 0x21;
+        Assert.Equal(OperationStatus.InvalidData, ProxyHeaderParser.Parse(bytes, out _, out _, out _));
     }
 
     [Theory]

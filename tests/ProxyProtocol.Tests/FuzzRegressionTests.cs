@@ -20,10 +20,11 @@ public class FuzzRegressionTests
     public static TheoryData<string, string, ProxyHeaderError> Findings => new()
     {
         // SSL-06 before TLV-01: an SSL sub-TLV overruns its SSL TLV, and a truncated TLV follows. Prefixes
-        // that cut the SSL value reported the later TlvTruncated; errors must come in wire order.
-        { "ssl-subtlv-overrun-then-truncated-tlv", "0d0a0d0a000d0a515549540a2000000f20000a0000000000030004d154a0ca", ProxyHeaderError.SslSubTlvOverrun },
-        { "ssl-subtlv-overrun-then-truncated-tlv-2", "0d0a0d0a000d0a515549540a2000000f20000b0000000000030004d154a0d154a0caca", ProxyHeaderError.SslSubTlvOverrun },
-        { "ssl-subtlv-truncated-then-truncated-tlv", "0d0a0d0a000d0a515549540a2000000f20000a51550000000000000000000000000000", ProxyHeaderError.SslSubTlvOverrun },
+        // that cut the SSL value reported the later TlvTruncated; errors must come in wire order. Found as LOCAL
+        // (0x20); a LOCAL header whose bytes do not frame is now opaque (QUIRK-04), so they are PROXY UNSPEC here.
+        { "ssl-subtlv-overrun-then-truncated-tlv", "0d0a0d0a000d0a515549540a2100000f20000a0000000000030004d154a0ca", ProxyHeaderError.SslSubTlvOverrun },
+        { "ssl-subtlv-overrun-then-truncated-tlv-2", "0d0a0d0a000d0a515549540a2100000f20000b0000000000030004d154a0d154a0caca", ProxyHeaderError.SslSubTlvOverrun },
+        { "ssl-subtlv-truncated-then-truncated-tlv", "0d0a0d0a000d0a515549540a2100000f20000a51550000000000000000000000000000", ProxyHeaderError.SslSubTlvOverrun },
 
         // V1-08 after the protocol word: a bad line end follows text that is already invalid. The whole
         // line reported InvalidLineEnding, a first segment cut before the line end InvalidProtocol.

@@ -67,14 +67,9 @@ public class ListenSendTests
         Assert.Equal("{\"length\":0,\"hex\":\"\",\"printable\":\"\"}", report.RootElement.GetProperty("data").GetRawText());
     }
 
-    [Fact]
+    [IPv6Fact]
     public async Task Listen_and_send_over_ipv6_loopback()
     {
-        if (!Socket.OSSupportsIPv6)
-        {
-            return; // nothing to test on a machine without IPv6
-        }
-
         (Task<ToolResult> listen, int port) = await StartListenAsync("--count", "1", "--json", "--address", "::1");
 
         ToolResult send = await ToolRunner.RunAsync(new MemoryStream([0x00, 0xff]), ["send", $"[::1]:{port}"]);

@@ -141,6 +141,7 @@ internal sealed class KestrelBackend : IAsyncDisposable
             }
 
             Add("tlvs", string.Join(',', types));
+            Add("tlvBytes", Convert.ToHexString(proxy.ReceivedHeader.TlvBytes.Span));
         }
 
         return text.ToString();

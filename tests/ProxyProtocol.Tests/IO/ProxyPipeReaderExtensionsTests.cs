@@ -325,14 +325,15 @@ public class ProxyPipeReaderExtensionsTests
     [Fact]
     public async Task Optional_with_a_signature_and_a_bad_header_throws()
     {
-        // Once the first bytes match a signature, the header must be valid: no fallback to data.
+        // DET-04, RX-06: the optional mode decides once, by the first bytes; once they match a signature the
+        // header must be valid, with no fallback to treating the bytes as data (no sniffing past the signature).
         var pipe = new Pipe();
         await pipe.Writer.WriteAsync(Encoding.ASCII.GetBytes("PROXY TCP4 1.2.3.4 nope\r\n"));
 
         ProxyProtocolException ex = await Assert.ThrowsAsync<ProxyProtocolException>(
             () => pipe.Reader.ReadOptionalProxyHeaderAsync(default).AsTask());
 
-        Assert.NotEqual(ProxyHeaderError.None, ex.Error);
+        Assert.Equal(ProxyHeaderError.InvalidIPv4Address, ex.Error); // V1-04: "nope" is not a dotted quad
     }
 
     [Fact]

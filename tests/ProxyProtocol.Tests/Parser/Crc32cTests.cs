@@ -130,19 +130,33 @@ public class Crc32cTests
     public void CRC_05_length_other_than_4_is_rejected(ShapedInput input) =>
         Assert.Equal(ProxyHeaderError.InvalidCrc32cLength, input.Parse().Error);
 
-    // CRC-04 with two CRC32C TLVs: the first is verified (over the second's bytes as sent), both are carried.
+    // QUIRK-09, CRC-04: with two CRC32C TLVs each is verified with only its own value zeroed (the other as
+    // sent). Both are carried; any flipped bit in either value is Crc32cMismatch.
     [Theory]
     [ShapedVectors(TestVectors.V2TwoCrcTlvs)]
-    public void CRC_04_first_of_two_CRC_TLVs_is_verified(ShapedInput input)
+    public void QUIRK_09_each_of_two_CRC_TLVs_is_verified(ShapedInput input)
     {
         ParseOutcome outcome = input.Parse();
 
         Assert.Equal(new byte[] { 0x03, 0x03 }, TlvTests.Types(outcome.Tlvs));
-        byte[] wrongFirst = (byte[])input.Vector.Bytes.Clone();
-        wrongFirst[^1] ^= 1; // the second TLV's value is covered by the first's CRC
-        Assert.Equal(OperationStatus.InvalidData, ProxyHeaderParser.Parse(wrongFirst, out _, out _, out ProxyHeaderError error));
-        Assert.Equal(ProxyHeaderError.Crc32cMismatch, error);
+        foreach (int valueOffset in new[] { 31, 38 })
+        {
+            for (int bit = 0; bit < 32; bit++)
+            {
+                byte[] changed = (byte[])input.Vector.Header.ToArray();
+                changed[valueOffset + (bit / 8)] ^= (byte)(1 << (bit % 8));
+                Assert.Equal(OperationStatus.InvalidData, ProxyHeaderParser.Parse(changed, out _, out _, out ProxyHeaderError error));
+                Assert.Equal(ProxyHeaderError.Crc32cMismatch, error);
+                Assert.True(ProxyHeaderParser.TryParse(changed, new ProxyParserOptions { VerifyCrc32c = false }, out _, out _));
+            }
+        }
     }
+
+    // QUIRK-09: a right first CRC does not vouch for a wrong second one (only the first used to be checked).
+    [Theory]
+    [ShapedVectors(TestVectors.V2TwoCrcTlvsSecondWrong, "quirk09-two-crc-tlvs-first-wrong")]
+    public void QUIRK_09_one_wrong_CRC_TLV_of_two_is_rejected(ShapedInput input) =>
+        Assert.Equal(ProxyHeaderError.Crc32cMismatch, input.Parse().Error);
 
     // CRC-02 limit: the CRC covers bytes, not its own presence. Three single-byte changes can drop the CRC32C
     // TLV out of the parsed TLVs, and the rest is then a valid header without CRC: a shorter len that ends the

@@ -18,11 +18,11 @@ public class TlvTests
 
     // TLV-02: a value that runs past 16 + len is invalid, decided as soon as its TLV header is in.
     [Theory]
-    [ShapedVectors("tlv02-value-past-end", "tlv02-max-length-value", "tlv02-local-overrun")]
+    [ShapedVectors("tlv02-value-past-end", "tlv02-max-length-value", "tlv02-proxy-unspec-overrun")]
     public void TLV_02_value_past_the_end_is_rejected(ShapedInput input)
     {
         Assert.Equal(ProxyHeaderError.TlvOverrun, input.Parse().Error);
-        int lastTlvHeaderEnd = input.Vector.Name == "tlv02-max-length-value" ? 16 + 12 + 3 + 3 : input.Vector.Name == "tlv02-local-overrun" ? 16 + 3 : 16 + 12 + 3;
+        int lastTlvHeaderEnd = input.Vector.Name == "tlv02-max-length-value" ? 16 + 12 + 3 + 3 : input.Vector.Name == "tlv02-proxy-unspec-overrun" ? 16 + 3 : 16 + 12 + 3;
         Assert.Equal(lastTlvHeaderEnd, ErrorDetection.FirstInvalidPrefixLength(input.Vector.Bytes, default));
     }
 

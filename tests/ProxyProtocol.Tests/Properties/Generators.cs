@@ -229,7 +229,17 @@ internal static class Generators
         from tail in Bytes(0, 20)
         select Mutate(c.Write(), positions, values, cut, tail);
 
+    // Accepted v1 lines: a written TCP4/TCP6/UNKNOWN line (with application data after it, sometimes), and the
+    // long UNKNOWN form with any printable text before the CRLF (V1-10, QUIRK-01).
+    private static readonly Gen<HeaderLikeInput> s_acceptedV1 = Gen.Frequency(
+        (2, from c in V1Case from tail in Bytes(0, 20) select new HeaderLikeInput(Hex.Concat(c.Write(), tail), "v1 written")),
+        (1, from length in Gen.Choose(0, 90)
+            from chars in Gen.ArrayOf(Gen.Choose(0x20, 0x7E).Select(c => (char)c), length)
+            from tail in Bytes(0, 10)
+            select new HeaderLikeInput(Hex.Concat(Encoding.ASCII.GetBytes("PROXY UNKNOWN" + (length == 0 ? "" : " " + new string(chars)) + "\r\n"), tail), "v1 UNKNOWN long form")));
+
     public static readonly Gen<HeaderLikeInput> HeaderLikeInput = Gen.Frequency(
+        (2, s_acceptedV1),
         (2, from prefix in s_v1Prefix from rest in s_v1Alphabet select new HeaderLikeInput(Hex.Concat(prefix, rest), "v1 prefix")),
         (1, from prefix in s_v1Prefix from rest in Bytes(0, 120) select new HeaderLikeInput(Hex.Concat(prefix, rest), "v1 prefix, random")),
         (3, s_v2Structured.Select(b => new HeaderLikeInput(b, "v2 structured"))),

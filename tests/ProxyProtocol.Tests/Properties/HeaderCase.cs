@@ -190,11 +190,16 @@ public sealed class HeaderCase
 
     public bool HasCrc => Tlvs.Any(t => t is CrcTlv);
 
-    /// <summary>The header a v1 line can carry: TCP4/TCP6 as they are, anything else as UNKNOWN (TX-04).</summary>
+    /// <summary>
+    /// The header the wire carries. v1: TCP4/TCP6 as they are, anything else as UNKNOWN (TX-04). v2: LOCAL, and
+    /// PROXY with an unspecified family, as LOCAL with fam 0x00 and no addresses (TX-02, TX-04, QUIRK-10).
+    /// </summary>
     public ProxyHeader ExpectedHeader =>
-        Version == ProxyVersion.V2 || (Header.HasAddresses && Header.Transport == ProxyTransport.Stream && Header.AddressFamily is ProxyAddressFamily.InterNetwork or ProxyAddressFamily.InterNetworkV6)
-            ? Header
-            : ProxyHeader.CreateUnknown();
+        Version == ProxyVersion.V2
+            ? (Header.Command == ProxyCommand.Local || Header.AddressFamily == ProxyAddressFamily.Unspecified ? ProxyHeader.CreateLocal() : Header)
+            : (Header.HasAddresses && Header.Transport == ProxyTransport.Stream && Header.AddressFamily is ProxyAddressFamily.InterNetwork or ProxyAddressFamily.InterNetworkV6)
+                ? Header
+                : ProxyHeader.CreateUnknown();
 
     /// <summary>The TLVs the parser must report, the alignment padding included.</summary>
     public IReadOnlyList<(ProxyTlvType Type, byte[] Value)> ExpectedTlvs(int writtenLength)

@@ -80,7 +80,12 @@ internal static class TestVectors
     public const string V2SslVerifyFailed = "ssl03-certificate-not-verified";
     public const string V2SslMinimal = "ssl01-minimal-five-bytes";
     public const string V2CrcMismatchUnverified = "crc04-mismatch-with-verification-off";
-    public const string V2TwoCrcTlvs = "crc-two-tlvs-first-verified";
+    public const string V2TwoCrcTlvs = "quirk09-two-crc-tlvs-both-verified";
+    public const string V2TwoCrcTlvsSecondWrong = "quirk09-two-crc-tlvs-second-wrong";
+    public const string V2LocalUnspecOpaque = "quirk04-local-unspec-not-tlvs-is-opaque";
+    public const string AwsNlbHealthCheck = "quirk04-aws-nlb-health-check";
+    public const string AwsNlbHealthCheckCrcFlipped = "quirk04-aws-nlb-health-check-crc-flipped";
+    public const string V2LocalBlockThenCrc = "quirk04-local-inet-block-then-crc";
     public const string Stacked = "quirk07-stacked-headers";
 
     // The address block of the spec example: 192.168.0.1:56324 -> 192.168.0.11:443 (V2-06).
@@ -314,7 +319,7 @@ internal static class TestVectors
         yield return TestVector.Invalid("tlv01-one-byte-after-tlv", V2(0x21, 0x11, s_inetBlock, Tlv(0x01, "h2"), [0x04]), ProxyHeaderError.TlvTruncated);
         yield return TestVector.Invalid("tlv02-value-past-end", V2WithLength(0x21, 0x11, 12 + 5, s_inetBlock, Hex.Parse("01 00 05 68 32")), ProxyHeaderError.TlvOverrun);
         yield return TestVector.Invalid("tlv02-max-length-value", V2(0x21, 0x11, s_inetBlock, Hex.Parse("04 00 00 02 ff ff 00")), ProxyHeaderError.TlvOverrun);
-        yield return TestVector.Invalid("tlv02-local-overrun", V2(0x20, 0x00, Hex.Parse("04 00 08 00 00")), ProxyHeaderError.TlvOverrun);
+        yield return TestVector.Invalid("tlv02-proxy-unspec-overrun", V2(0x21, 0x00, Hex.Parse("04 00 08 00 00")), ProxyHeaderError.TlvOverrun);
         yield return TestVector.Invalid("unique-id-129", V2(0x21, 0x11, s_inetBlock, Tlv(0x05, new byte[129])), ProxyHeaderError.UniqueIdTooLong);
 
         // ---- CRC32C (CRC) ---------------------------------------------------------------------------------
@@ -324,8 +329,28 @@ internal static class TestVectors
         yield return TestVector.Invalid("crc05-length-3", V2(0x21, 0x11, s_inetBlock, Hex.Parse("03 00 03 00 00 00")), ProxyHeaderError.InvalidCrc32cLength);
         yield return TestVector.Invalid("crc05-length-5", V2(0x21, 0x11, s_inetBlock, Hex.Parse("03 00 05 00 00 00 00 00")), ProxyHeaderError.InvalidCrc32cLength);
         yield return TestVector.Invalid("crc05-length-0-unverified", V2(0x21, 0x11, s_inetBlock, Hex.Parse("03 00 00")), ProxyHeaderError.InvalidCrc32cLength, noCrc);
+
+        // QUIRK-09: each CRC32C TLV holds the CRC of the header with only its own value zeroed. Both values below
+        // depend on each other; they were solved offline (a 32x32 linear system over GF(2), a plain bitwise
+        // CRC-32C), not with this library. The second vector has a right first CRC over a wrong second one.
+        yield return TestVector.Valid(V2TwoCrcTlvs, Hex.Parse("0d0a0d0a000d0a515549540a2111001a c0a80001c0a8000bdc0401bb 030004 09883e9a 030004 88772c4b"));
         byte[] twoCrcs = V2(0x21, 0x11, s_inetBlock, Hex.Parse("03 00 04 00 00 00 00"), Hex.Parse("03 00 04 de ad be ef"));
-        yield return TestVector.Valid(V2TwoCrcTlvs, WithCrc(twoCrcs, 16 + 12 + 3));
+        yield return TestVector.Invalid(V2TwoCrcTlvsSecondWrong, WithCrc(twoCrcs, 16 + 12 + 3), ProxyHeaderError.Crc32cMismatch);
+        yield return TestVector.Invalid("quirk09-two-crc-tlvs-first-wrong", Hex.Parse("0d0a0d0a000d0a515549540a2111001a c0a80001c0a8000bdc0401bb 030004 09883e9b 030004 88772c4b"), ProxyHeaderError.Crc32cMismatch);
+
+        // QUIRK-04: an AWS NLB health check (kubernetes/kubernetes#57250): LOCAL, fam 0x11, len 84, its TLVs at
+        // offset 16 where the addresses would be: CRC32C 0xbce5951f (valid), NOOP of 74 zero bytes. Read from 16,
+        // so the CRC is found and verified: the same bytes with one CRC bit flipped are rejected.
+        byte[] nlb = Hex.Parse("0d0a0d0a000d0a515549540a20110054 030004bce5951f 04004a" + new string('0', 2 * 74));
+        yield return TestVector.Valid(AwsNlbHealthCheck, nlb);
+        yield return TestVector.Invalid(AwsNlbHealthCheckCrcFlipped, nlb.Select((b, i) => i == 22 ? (byte)(b ^ 0x01) : b).ToArray(), ProxyHeaderError.Crc32cMismatch);
+        yield return TestVector.Valid("quirk04-aws-nlb-health-check-crc-flipped-unverified", nlb.Select((b, i) => i == 22 ? (byte)(b ^ 0x01) : b).ToArray(), nlb.Length, noCrc);
+
+        // QUIRK-04: LOCAL with real addresses and a CRC32C after them (the address bytes do not frame as TLVs):
+        // the fallback reading, and its CRC is verified too.
+        byte[] localCrc = WithCrc(V2(0x20, 0x11, Hex.Parse("0a000001 0a000002 1234 0050"), Hex.Parse("03 00 04 00 00 00 00")), 31);
+        yield return TestVector.Valid(V2LocalBlockThenCrc, localCrc);
+        yield return TestVector.Invalid("quirk04-local-inet-block-then-wrong-crc", localCrc.Select((b, i) => i == 34 ? (byte)(b ^ 0x80) : b).ToArray(), ProxyHeaderError.Crc32cMismatch);
 
         // ---- SSL TLV (SSL) --------------------------------------------------------------------------------
         yield return TestVector.Invalid("ssl01-value-4-bytes", V2(0x21, 0x11, s_inetBlock, Tlv(0x20, Hex.Parse("01 00 00 00"))), ProxyHeaderError.InvalidSslTlv);
@@ -359,6 +384,7 @@ internal static class TestVectors
         yield return TestVector.Valid(V2LocalWithBlockAndTlvs, V2(0x20, 0x11, Hex.Parse("0a000001 0a000002 1234 0050"), Tlv(0x01, "h2"), Tlv(0x04, new byte[3])));
         yield return TestVector.Valid(V2LocalUnspecWithTlvs, V2(0x20, 0x00, Tlv(0x04, new byte[4]), Tlv(0x02, "health")));
         yield return TestVector.Valid(V2LocalBlockTooShort, V2(0x20, 0x21, s_inetBlock));
+        yield return TestVector.Valid(V2LocalUnspecOpaque, V2(0x20, 0x00, Hex.Parse("04 00 08 00 00")));
         yield return TestVector.Valid(V2ProxyUnspec, V2(0x21, 0x00));
         yield return TestVector.Valid(V2ProxyUnspecWithTlv, V2(0x21, 0x00, Tlv(0x01, "h2")));
 

@@ -97,13 +97,28 @@ public class WriterV2Tests
         Assert.Equal(TestVectors.UnixPath("/run/server.sock"), written.AsSpan(124, 108).ToArray());
     }
 
-    // TX-02, TX-04, SEM-03: LOCAL is 20 00 00 00; an unknown family is PROXY UNSPEC 21 00 00 00.
+    // TX-02, TX-04, QUIRK-10: LOCAL is 20 00 00 00; an unknown family (v1 UNKNOWN) is LOCAL too, as HAProxy
+    // writes it (HAProxy 2.6 rejects PROXY with fam 0x00: HaproxyInteropTests), never 21 00 00 00.
     [Fact]
-    public void TX_02_LOCAL_and_UNSPEC_have_no_address_block()
+    public void TX_04_LOCAL_and_UNKNOWN_are_written_as_LOCAL_without_address_block()
     {
         Assert.Equal(Hex.Parse("20 00 00 00"), WriteV2(ProxyHeader.CreateLocal()).AsSpan(12).ToArray());
-        Assert.Equal(Hex.Parse("21 00 00 00"), WriteV2(ProxyHeader.CreateUnknown()).AsSpan(12).ToArray());
+        Assert.Equal(Hex.Parse("20 00 00 00"), WriteV2(ProxyHeader.CreateUnknown()).AsSpan(12).ToArray());
         Assert.Equal(Hex.Parse("20 00 00 00"), WriteV2(ProxyHeader.Create(null, null)).AsSpan(12).ToArray());
+
+        // A parsed v2 PROXY UNSPEC and a parsed LOCAL with an address block are written as LOCAL with fam 0x00 (TX-02).
+        foreach (string name in new[] { TestVectors.V2ProxyUnspec, TestVectors.V2LocalWithInetBlock })
+        {
+            Assert.True(ProxyHeaderParser.TryParse(TestVectors.Get(name).Bytes, out ProxyHeader parsed, out _));
+            Assert.Equal(Hex.Parse("20 00 00 00"), WriteV2(parsed).AsSpan(12).ToArray());
+        }
+
+        // Through the builder, with a TLV: LOCAL, fam 0x00, the TLV right at offset 16.
+        byte[] buffer = new byte[64];
+        var builder = new ProxyV2HeaderBuilder(buffer, ProxyHeader.CreateUnknown());
+        builder.AddAlpn("h2"u8);
+        Assert.Equal(OperationStatus.Done, builder.Complete(out int length));
+        Assert.Equal(Hex.Concat(TestVectors.Signature, Hex.Parse("20 00 00 05 01 00 02 68 32")), buffer.AsSpan(0, length).ToArray());
     }
 
     // TX-03: mixed families are written as IPv6 with the IPv4 side v4-mapped.
