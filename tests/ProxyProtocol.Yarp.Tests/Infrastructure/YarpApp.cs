@@ -109,24 +109,4 @@ internal sealed class YarpApp : IAsyncDisposable
             await _app.DisposeAsync();
         }
     }
-
-    private sealed class QueueLoggerProvider(ConcurrentQueue<string> queue) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new QueueLogger(queue, categoryName);
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class QueueLogger(ConcurrentQueue<string> queue, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            queue.Enqueue($"{logLevel} {category}[{eventId.Id}] {formatter(state, exception)}{(exception is null ? string.Empty : " " + exception.Message)}");
-    }
 }
