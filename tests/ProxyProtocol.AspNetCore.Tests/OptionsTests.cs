@@ -66,4 +66,43 @@ public class OptionsTests
         Assert.Throws<ArgumentNullException>(() => ListenOptionsProxyProtocolExtensions.UseProxyProtocol(null!));
         Assert.Throws<ArgumentNullException>(() => ListenOptionsProxyProtocolExtensions.UseProxyProtocol(null!, new ProxyProtocolOptions()));
     }
+
+    [Fact]
+    public void Endpoint_copy_of_the_configured_options_carries_every_option()
+    {
+        // UseProxyProtocol(o => ...) changes a copy of the options from DI: a property missing from the copy would be
+        // silently reset to its default on that endpoint.
+        Func<ProxyHeaderValidationContext, bool> validation = _ => true;
+        var options = new ProxyProtocolOptions
+        {
+            RequireHeader = false,
+            UntrustedSourceAction = UntrustedSourceAction.IgnoreHeader,
+            HeaderTimeout = TimeSpan.FromSeconds(3),
+            ParserOptions = new ProxyParserOptions { MaxHeaderLength = 512, AllowedVersions = ProxyVersions.V2, VerifyCrc32c = false, AllowIPv4InTcp6 = true },
+            HeaderValidation = validation,
+            TrustAnySource = true,
+            HttpsFromHeader = false,
+            DetectHttp2Preface = Http2PrefaceDetection.Disabled,
+            AllowHttp3WithoutHeader = true,
+        };
+        options.TrustedProxies.Add(IPNetwork.Parse("10.0.0.0/8"));
+
+        ProxyProtocolOptions copy = options.Clone();
+
+        var defaults = new ProxyProtocolOptions();
+        foreach (System.Reflection.PropertyInfo property in typeof(ProxyProtocolOptions).GetProperties())
+        {
+            object? original = property.GetValue(options);
+            object? copied = property.GetValue(copy);
+            if (property.Name == nameof(ProxyProtocolOptions.TrustedProxies))
+            {
+                Assert.Equal(options.TrustedProxies, copy.TrustedProxies);
+                Assert.NotSame(options.TrustedProxies, copy.TrustedProxies);
+                continue;
+            }
+
+            Assert.True(!Equals(original, property.GetValue(defaults)), $"{property.Name}: the test must set a value other than the default");
+            Assert.True(Equals(original, copied), $"{property.Name} is not copied");
+        }
+    }
 }
