@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Threading.Channels;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -29,8 +28,7 @@ internal sealed record ObservedConnection(ProxyHeader? Header, EndPoint? RemoteE
 /// </summary>
 internal sealed class KestrelBackend : IAsyncDisposable
 {
-    private readonly Channel<ObservedConnection> _arrivals = Channel.CreateUnbounded<ObservedConnection>();
-    private readonly List<ObservedConnection> _seen = [];
+    private readonly Arrivals<ObservedConnection> _arrivals = new();
     private readonly ConcurrentQueue<string> _log = new();
     private WebApplication? _app;
 
@@ -61,7 +59,7 @@ internal sealed class KestrelBackend : IAsyncDisposable
                 options.UseProxyProtocol(o => configure?.Invoke(o));
                 options.Use(next => connection =>
                 {
-                    backend._arrivals.Writer.TryWrite(new ObservedConnection(
+                    backend._arrivals.Add(new ObservedConnection(
                         connection.Features.Get<IProxyProtocolFeature>()?.Header,
                         connection.RemoteEndPoint,
                         connection.Features.Get<IProxyProtocolFeature>()?.TransportRemoteEndPoint));
@@ -80,18 +78,7 @@ internal sealed class KestrelBackend : IAsyncDisposable
     }
 
     /// <summary>The first accepted connection, since the start, that <paramref name="match"/> accepts.</summary>
-    public async Task<ObservedConnection> WaitForConnectionAsync(Func<ObservedConnection, bool> match)
-    {
-        ObservedConnection? found = _seen.Find(c => match(c));
-        while (found is null)
-        {
-            ObservedConnection next = await _arrivals.Reader.ReadAsync();
-            _seen.Add(next);
-            found = match(next) ? next : null;
-        }
-
-        return found;
-    }
+    public Task<ObservedConnection> WaitForConnectionAsync(Func<ObservedConnection, bool> match) => _arrivals.WaitForAsync(match);
 
     public async ValueTask DisposeAsync()
     {

@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
-using System.Threading.Channels;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -45,8 +44,7 @@ internal sealed class BackendConnection(string id, ReceivedProxyHeader? header)
 internal sealed class RecordingBackend : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, BackendConnection> _connections = new();
-    private readonly Channel<BackendConnection> _arrivals = Channel.CreateUnbounded<BackendConnection>();
-    private readonly List<BackendConnection> _seen = [];
+    private readonly Arrivals<BackendConnection> _arrivals = new();
     private WebApplication? _app;
 
     public IPEndPoint EndPoint { get; private set; } = null!;
@@ -69,7 +67,7 @@ internal sealed class RecordingBackend : IAsyncDisposable
                 BackendConnection seen = backend._connections.GetOrAdd(
                     connection.ConnectionId,
                     id => new BackendConnection(id, connection.Features.Get<IProxyProtocolFeature>()?.ReceivedHeader));
-                backend._arrivals.Writer.TryWrite(seen);
+                backend._arrivals.Add(seen);
                 try
                 {
                     await next(connection);
@@ -95,18 +93,7 @@ internal sealed class RecordingBackend : IAsyncDisposable
     }
 
     /// <summary>The first connection since the start that <paramref name="match"/> accepts (one reader at a time).</summary>
-    public async Task<BackendConnection> WaitForConnectionAsync(Func<BackendConnection, bool> match)
-    {
-        BackendConnection? found = _seen.Find(c => match(c));
-        while (found is null)
-        {
-            BackendConnection next = await _arrivals.Reader.ReadAsync();
-            _seen.Add(next);
-            found = match(next) ? next : null;
-        }
-
-        return found;
-    }
+    public Task<BackendConnection> WaitForConnectionAsync(Func<BackendConnection, bool> match) => _arrivals.WaitForAsync(match);
 
     public async ValueTask DisposeAsync()
     {
