@@ -311,15 +311,9 @@ internal sealed class ProxyProtocolConnectionMiddleware
     /// </summary>
     private void SelectProtocol(ConnectionContext context, bool https, bool http2)
     {
-        if (https)
+        if (https || (http2 && !KestrelProtocolSelection.TrySelectHttp2(context.Features)))
         {
             var tls = new ProxiedTlsConnectionFeature(http2: http2 || _endpoint.Http2Only);
-            context.Features.Set<ITlsConnectionFeature>(tls);
-            context.Features.Set<ITlsApplicationProtocolFeature>(tls);
-        }
-        else if (http2 && !KestrelProtocolSelection.TrySelectHttp2(context.Features))
-        {
-            var tls = new ProxiedTlsConnectionFeature(http2: true);
             context.Features.Set<ITlsConnectionFeature>(tls);
             context.Features.Set<ITlsApplicationProtocolFeature>(tls);
         }
