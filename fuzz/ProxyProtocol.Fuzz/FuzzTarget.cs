@@ -83,7 +83,7 @@ internal static class FuzzTarget
             return;
         }
 
-        HeaderChecks.CheckAccessors(result.Header);
+        HeaderChecks.CheckAccessors(result.Header, input);
         TlvChecks.CheckParsedHeader(input, result.Header);
         RoundTripChecks.Check(input, result.Header, crcVerified);
     }

@@ -7,7 +7,7 @@ namespace ProxyProtocol.Fuzz;
 /// <summary>Invariants of a parsed <see cref="ProxyHeader"/>'s accessors: addresses, endpoints, equality, text.</summary>
 internal static class HeaderChecks
 {
-    public static void CheckAccessors(in ProxyHeader header)
+    public static void CheckAccessors(in ProxyHeader header, ReadOnlySpan<byte> headerBytes)
     {
         bool isIP = header.AddressFamily is ProxyAddressFamily.InterNetwork or ProxyAddressFamily.InterNetworkV6;
         Invariant.True(
@@ -20,8 +20,8 @@ internal static class HeaderChecks
         Invariant.True((sourceAddress is not null) == expectIP && (destinationAddress is not null) == expectIP, $"Get*IPAddress null-ness is wrong for {header}");
 
         // Endpoints are null exactly when the receiver must use the socket's own (SEM-01).
-        EndPoint? source = header.GetSourceEndPoint();
-        EndPoint? destination = header.GetDestinationEndPoint();
+        EndPoint? source = header.GetSourceEndPoint(headerBytes);
+        EndPoint? destination = header.GetDestinationEndPoint(headerBytes);
         Invariant.True((source is not null) == header.HasAddresses && (destination is not null) == header.HasAddresses, $"Get*EndPoint null-ness is wrong for {header}");
 
         if (expectIP)
@@ -37,8 +37,13 @@ internal static class HeaderChecks
         }
         else if (header.HasAddresses)
         {
-            CheckUnixEndPoint(source, header.SourceAddress, "source");
-            CheckUnixEndPoint(destination, header.DestinationAddress, "destination");
+            CheckUnixEndPoint(source, header.GetSourceAddress(headerBytes), "source");
+            CheckUnixEndPoint(destination, header.GetDestinationAddress(headerBytes), "destination");
+
+            // The same paths from the owned copy the adapters keep, without the bytes.
+            ProxyHeader owned = ReceivedProxyHeader.Create(header, headerBytes).Header;
+            Invariant.True(owned.GetSourceUnixPath() == header.GetSourceUnixPath(headerBytes), "the owned copy's source path differs");
+            Invariant.True(owned.GetDestinationUnixPath() == header.GetDestinationUnixPath(headerBytes), "the owned copy's destination path differs");
         }
 
         // Equality is reflexive, matches the hash code, and the text form never throws.

@@ -155,7 +155,7 @@ internal static class ParserChecks
             ProxyAddressFamily.Unix => 108,
             _ => 0,
         };
-        Invariant.True(header.SourceAddress.Length == slot && header.DestinationAddress.Length == slot, $"[{name}] address length is not {slot}");
+        Invariant.True(header.GetSourceAddress(input).Length == slot && header.GetDestinationAddress(input).Length == slot, $"[{name}] address length is not {slot}");
         if (header.AddressFamily is not (ProxyAddressFamily.InterNetwork or ProxyAddressFamily.InterNetworkV6))
         {
             Invariant.True(header.SourcePort == 0 && header.DestinationPort == 0, $"[{name}] ports on a {header.AddressFamily} header");

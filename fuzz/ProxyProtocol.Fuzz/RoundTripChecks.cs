@@ -25,8 +25,11 @@ internal static class RoundTripChecks
     /// <param name="crcVerified">Whether the parse verified a CRC32C TLV; if not, its value may change when rewritten.</param>
     public static void Check(ReadOnlySpan<byte> input, in ProxyHeader header, bool crcVerified)
     {
-        CheckV2(input.Slice(0, header.Length), header, crcVerified);
-        CheckV1(header);
+        // A Unix header parsed from a span reads its paths there; the writers need a header that owns them.
+        ProxyHeader owned = ReceivedProxyHeader.Create(header, input).Header;
+        Invariant.True(owned == header, $"the owned copy of {header} is not equal to it");
+        CheckV2(input.Slice(0, header.Length), owned, crcVerified);
+        CheckV1(owned);
     }
 
     private static void CheckV2(ReadOnlySpan<byte> original, in ProxyHeader header, bool crcVerified)

@@ -77,9 +77,9 @@ internal static class HeaderJson
 
         // SEM-01/SEM-03: LOCAL and UNSPEC carry no addresses the receiver may use.
         writer.WritePropertyName("source");
-        WriteAddress(writer, header, header.SourceAddress, header.SourcePort, header.GetSourceUnixPath());
+        WriteAddress(writer, header, header.GetSourceAddress(headerBytes), header.SourcePort, header.GetSourceUnixPath(headerBytes));
         writer.WritePropertyName("destination");
-        WriteAddress(writer, header, header.DestinationAddress, header.DestinationPort, header.GetDestinationUnixPath());
+        WriteAddress(writer, header, header.GetDestinationAddress(headerBytes), header.DestinationPort, header.GetDestinationUnixPath(headerBytes));
 
         writer.WriteNumber("headerLength", header.Length);
         ProxyTlvs tlvs = header.GetTlvs(headerBytes);

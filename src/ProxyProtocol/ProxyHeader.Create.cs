@@ -66,6 +66,7 @@ public readonly partial struct ProxyHeader
     }
 
     /// <summary>Creates a PROXY header for a Unix-socket connection (v2 only; v1 writes it as <c>UNKNOWN</c>).</summary>
+    /// <remarks>The header owns a copy of the two paths (one 216-byte array).</remarks>
     /// <param name="sourcePath">The client's socket path in UTF-8, at most 108 bytes.</param>
     /// <param name="destinationPath">The listening socket's path in UTF-8, at most 108 bytes.</param>
     /// <param name="transport"><see cref="ProxyTransport.Stream"/> (the default) or <see cref="ProxyTransport.Datagram"/>.</param>
@@ -84,14 +85,11 @@ public readonly partial struct ProxyHeader
             throw new ArgumentException("A Unix socket path is at most 108 bytes.", nameof(destinationPath));
         }
 
-        // Paths are NUL-padded to 108 bytes on the wire (V2-06); copying into zeroed slots does that.
-        Span<byte> src = stackalloc byte[WireFormat.UnixPathLength];
-        Span<byte> dst = stackalloc byte[WireFormat.UnixPathLength];
-        src.Clear();
-        dst.Clear();
-        sourcePath.CopyTo(src);
-        destinationPath.CopyTo(dst);
-        return new ProxyHeader(ProxyVersion.V2, ProxyCommand.Proxy, ProxyAddressFamily.Unix, transport, src, dst, 0, 0, 0, 0, 0);
+        // Paths are NUL-padded to 108 bytes on the wire (V2-06); copying into a new (zeroed) block does that.
+        byte[] block = new byte[WireFormat.UnixBlockLength];
+        sourcePath.CopyTo(block);
+        destinationPath.CopyTo(block.AsSpan(WireFormat.UnixPathLength));
+        return new ProxyHeader(ProxyCommand.Proxy, transport, block);
     }
 
     /// <summary>Creates a PROXY header for a Unix-socket connection from two paths.</summary>

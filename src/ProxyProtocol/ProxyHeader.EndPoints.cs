@@ -10,27 +10,66 @@ public readonly partial struct ProxyHeader
 {
     /// <summary>Creates the source address as an <see cref="IPAddress"/>.</summary>
     /// <returns>The address, or <see langword="null"/> unless <see cref="HasAddresses"/> is set and the family is IPv4 or IPv6.</returns>
-    public IPAddress? GetSourceIPAddress() => CreateIPAddress(SourceAddress);
+    public IPAddress? GetSourceIPAddress() => HasIPAddresses ? new IPAddress(SourceAddress) : null;
 
     /// <summary>Creates the destination address as an <see cref="IPAddress"/>.</summary>
     /// <returns>The address, or <see langword="null"/> unless <see cref="HasAddresses"/> is set and the family is IPv4 or IPv6.</returns>
-    public IPAddress? GetDestinationIPAddress() => CreateIPAddress(DestinationAddress);
+    public IPAddress? GetDestinationIPAddress() => HasIPAddresses ? new IPAddress(DestinationAddress) : null;
 
     /// <summary>Creates the source endpoint: an <see cref="IPEndPoint"/> or a <see cref="UnixDomainSocketEndPoint"/>.</summary>
     /// <returns>The endpoint, or <see langword="null"/> when <see cref="HasAddresses"/> is not set (LOCAL, UNSPEC).</returns>
-    public EndPoint? GetSourceEndPoint() => CreateEndPoint(SourceAddress, _sourcePort);
+    /// <exception cref="InvalidOperationException">A Unix header parsed from bytes it does not keep; use
+    /// <see cref="GetSourceEndPoint(ReadOnlySpan{byte})"/>.</exception>
+    public EndPoint? GetSourceEndPoint() => HasAddresses ? CreateEndPoint(SourceAddress, _sourcePort) : null;
 
     /// <summary>Creates the destination endpoint: an <see cref="IPEndPoint"/> or a <see cref="UnixDomainSocketEndPoint"/>.</summary>
     /// <returns>The endpoint, or <see langword="null"/> when <see cref="HasAddresses"/> is not set (LOCAL, UNSPEC).</returns>
-    public EndPoint? GetDestinationEndPoint() => CreateEndPoint(DestinationAddress, _destinationPort);
+    /// <exception cref="InvalidOperationException">A Unix header parsed from bytes it does not keep; use
+    /// <see cref="GetDestinationEndPoint(ReadOnlySpan{byte})"/>.</exception>
+    public EndPoint? GetDestinationEndPoint() => HasAddresses ? CreateEndPoint(DestinationAddress, _destinationPort) : null;
+
+    /// <summary>Creates the source endpoint, reading a Unix path from the bytes the header was parsed from.</summary>
+    /// <param name="header">The parsed bytes, starting at the header's first byte; read only for a Unix
+    /// header that does not own its paths.</param>
+    /// <returns>The endpoint, or <see langword="null"/> when <see cref="HasAddresses"/> is not set (LOCAL, UNSPEC).</returns>
+    /// <exception cref="ArgumentException"><paramref name="header"/> is not the bytes this Unix header was
+    /// parsed from (for example a buffer reused since).</exception>
+    public EndPoint? GetSourceEndPoint(ReadOnlySpan<byte> header) =>
+        HasAddresses ? CreateEndPoint(GetSourceAddress(header), _sourcePort) : null;
+
+    /// <summary>Creates the destination endpoint, reading a Unix path from the bytes the header was parsed from.</summary>
+    /// <param name="header">The parsed bytes, starting at the header's first byte.</param>
+    /// <returns>The endpoint, or <see langword="null"/> when <see cref="HasAddresses"/> is not set (LOCAL, UNSPEC).</returns>
+    /// <exception cref="ArgumentException"><paramref name="header"/> is not the bytes this Unix header was parsed from.</exception>
+    public EndPoint? GetDestinationEndPoint(ReadOnlySpan<byte> header) =>
+        HasAddresses ? CreateEndPoint(GetDestinationAddress(header), _destinationPort) : null;
 
     /// <summary>Decodes the source Unix socket path (UTF-8, NUL padding removed; a Linux abstract name keeps its leading NUL).</summary>
     /// <returns>The path, or <see langword="null"/> unless <see cref="HasAddresses"/> is set and the family is Unix.</returns>
-    public string? GetSourceUnixPath() => HasAddresses && _family == ProxyAddressFamily.Unix ? DecodeUnixPath(SourceAddress) : null;
+    /// <exception cref="InvalidOperationException">A Unix header parsed from bytes it does not keep; use
+    /// <see cref="GetSourceUnixPath(ReadOnlySpan{byte})"/>.</exception>
+    public string? GetSourceUnixPath() => IsUnixWithAddresses ? DecodeUnixPath(SourceAddress) : null;
 
-    /// <summary>Decodes the destination Unix socket path, as <see cref="GetSourceUnixPath"/> does.</summary>
+    /// <summary>Decodes the destination Unix socket path, as <see cref="GetSourceUnixPath()"/> does.</summary>
     /// <returns>The path, or <see langword="null"/> unless <see cref="HasAddresses"/> is set and the family is Unix.</returns>
-    public string? GetDestinationUnixPath() => HasAddresses && _family == ProxyAddressFamily.Unix ? DecodeUnixPath(DestinationAddress) : null;
+    /// <exception cref="InvalidOperationException">A Unix header parsed from bytes it does not keep; use
+    /// <see cref="GetDestinationUnixPath(ReadOnlySpan{byte})"/>.</exception>
+    public string? GetDestinationUnixPath() => IsUnixWithAddresses ? DecodeUnixPath(DestinationAddress) : null;
+
+    /// <summary>Decodes the source Unix socket path from the bytes the header was parsed from.</summary>
+    /// <param name="header">The parsed bytes, starting at the header's first byte.</param>
+    /// <returns>The path, or <see langword="null"/> unless <see cref="HasAddresses"/> is set and the family is Unix.</returns>
+    /// <exception cref="ArgumentException"><paramref name="header"/> is not the bytes this Unix header was
+    /// parsed from (for example a buffer reused since).</exception>
+    public string? GetSourceUnixPath(ReadOnlySpan<byte> header) => IsUnixWithAddresses ? DecodeUnixPath(GetSourceAddress(header)) : null;
+
+    /// <summary>Decodes the destination Unix socket path from the bytes the header was parsed from.</summary>
+    /// <param name="header">The parsed bytes, starting at the header's first byte.</param>
+    /// <returns>The path, or <see langword="null"/> unless <see cref="HasAddresses"/> is set and the family is Unix.</returns>
+    /// <exception cref="ArgumentException"><paramref name="header"/> is not the bytes this Unix header was parsed from.</exception>
+    public string? GetDestinationUnixPath(ReadOnlySpan<byte> header) => IsUnixWithAddresses ? DecodeUnixPath(GetDestinationAddress(header)) : null;
+
+    private bool IsUnixWithAddresses => HasAddresses && _family == ProxyAddressFamily.Unix;
 
     /// <summary>Returns a description such as <c>PROXY TCP4 192.168.0.1:56324 -> 192.168.0.11:443 (v2)</c>.</summary>
     /// <returns>The description.</returns>
@@ -53,6 +92,11 @@ public readonly partial struct ProxyHeader
             return $"{command} {kind} ({version})";
         }
 
+        if (NeedsUnixBlock)
+        {
+            return $"{command} {kind} (paths in the parsed bytes) ({version})";
+        }
+
         return $"{command} {kind} {Describe(SourceAddress, _sourcePort)} -> {Describe(DestinationAddress, _destinationPort)} ({version})";
     }
 
@@ -63,22 +107,12 @@ public readonly partial struct ProxyHeader
         _ => DecodeUnixPath(address),
     };
 
-    private IPAddress? CreateIPAddress(ReadOnlySpan<byte> address) =>
-        HasAddresses && _family is ProxyAddressFamily.InterNetwork or ProxyAddressFamily.InterNetworkV6
-            ? new IPAddress(address)
-            : null;
+    private bool HasIPAddresses => HasAddresses && _family is ProxyAddressFamily.InterNetwork or ProxyAddressFamily.InterNetworkV6;
 
-    private EndPoint? CreateEndPoint(ReadOnlySpan<byte> address, ushort port)
-    {
-        if (!HasAddresses)
-        {
-            return null;
-        }
-
-        return _family == ProxyAddressFamily.Unix
+    private EndPoint CreateEndPoint(ReadOnlySpan<byte> address, ushort port) =>
+        _family == ProxyAddressFamily.Unix
             ? CreateUnixEndPoint(address)
             : new IPEndPoint(new IPAddress(address), port);
-    }
 
     /// <summary>
     /// Creates the endpoint for a 108-byte Unix address slot. <c>new UnixDomainSocketEndPoint(string)</c>

@@ -7,13 +7,22 @@ namespace ProxyProtocol;
 
 /// <summary>
 /// A parsed or to-be-written PROXY header: version, command, family, transport, and the source and
-/// destination addresses and ports, all held inline.
+/// destination addresses and ports.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Parsing creates no objects: addresses stay as bytes until <see cref="GetSourceEndPoint"/> and friends
-/// are called. The TLVs of a v2 header are not copied either; <see cref="TlvOffset"/> and
-/// <see cref="TlvLength"/> locate them in the parsed bytes, and <see cref="GetTlvs"/> reads them there.
+/// Parsing creates no objects: addresses stay as bytes until <see cref="GetSourceEndPoint()"/> and friends
+/// are called. IP addresses are held inline. The TLVs of a v2 header are not copied: <see cref="TlvOffset"/>
+/// and <see cref="TlvLength"/> locate them in the parsed bytes, and <see cref="GetTlvs"/> reads them there.
+/// </para>
+/// <para>
+/// Unix socket paths (two 108-byte fields) are not copied either: a header parsed from a span reads them
+/// from those bytes, through the overloads that take them (<see cref="GetSourceUnixPath(ReadOnlySpan{byte})"/>,
+/// <see cref="GetSourceEndPoint(ReadOnlySpan{byte})"/>, <see cref="GetSourceAddress(ReadOnlySpan{byte})"/>).
+/// The header keeps a 64-bit fingerprint of the paths, so bytes that are not the ones it was parsed from
+/// (a buffer reused for the next connection) are refused rather than read. Headers from the I/O adapters
+/// (<see cref="ReceivedProxyHeader"/>) and from <see cref="CreateUnix(string, string, ProxyTransport)"/>
+/// own their paths, and the parameterless members work for them as for IP headers.
 /// </para>
 /// <para>
 /// For <see cref="ProxyCommand.Local"/> headers the spec says the receiver must use the real socket
@@ -23,6 +32,12 @@ namespace ProxyProtocol;
 /// </remarks>
 public readonly partial struct ProxyHeader : IEquatable<ProxyHeader>
 {
+    private const string UnixPathsNotHeld =
+        "This Unix header was parsed from bytes it does not keep: pass those bytes (GetSourceUnixPath(headerBytes), " +
+        "GetSourceEndPoint(headerBytes), GetSourceAddress(headerBytes)), or keep the header with ReceivedProxyHeader.Create.";
+
+    // The 216-byte Unix address block when this header owns it (factories, ReceivedProxyHeader); may be longer.
+    private readonly byte[]? _unixBlock;
     private readonly AddressBlock _addresses;
     private readonly int _length;
     private readonly int _tlvOffset;
@@ -34,6 +49,7 @@ public readonly partial struct ProxyHeader : IEquatable<ProxyHeader>
     private readonly ProxyAddressFamily _family;
     private readonly ProxyTransport _transport;
 
+    /// <summary>Creates a header from its addresses (4, 16, 108 or 0 bytes each); a Unix header gets its own copy of the paths.</summary>
     internal ProxyHeader(
         ProxyVersion version,
         ProxyCommand command,
@@ -59,19 +75,41 @@ public readonly partial struct ProxyHeader : IEquatable<ProxyHeader>
 
         int slot = GetAddressSlotLength(family);
         Span<byte> block = _addresses;
+        if (family == ProxyAddressFamily.Unix)
+        {
+            byte[] unixBlock = new byte[WireFormat.UnixBlockLength];
+            sourceAddress.CopyTo(unixBlock);
+            destinationAddress.CopyTo(unixBlock.AsSpan(slot));
+            _unixBlock = unixBlock;
+            UnixAddressFingerprint.Write(unixBlock, block);
+            return;
+        }
+
         sourceAddress.CopyTo(block.Slice(0, slot));
         destinationAddress.CopyTo(block.Slice(slot, slot));
     }
 
+    /// <summary>Creates a Unix header that owns its address block (the first 216 bytes of <paramref name="unixBlock"/>).</summary>
+    private ProxyHeader(ProxyCommand command, ProxyTransport transport, byte[] unixBlock)
+    {
+        _version = ProxyVersion.V2;
+        _command = command;
+        _family = ProxyAddressFamily.Unix;
+        _transport = transport;
+        _unixBlock = unixBlock;
+        UnixAddressFingerprint.Write(unixBlock.AsSpan(0, WireFormat.UnixBlockLength), _addresses);
+    }
+
     /// <summary>
     /// Fills <paramref name="header"/> where it lies, with the source and destination addresses given back to
-    /// back as in the v2 address block (<c>2 * slot</c> bytes, see <see cref="GetAddressSlotLength"/>).
+    /// back as in the v2 address block (8, 32 or 216 bytes, or none).
     /// </summary>
     /// <remarks>
     /// The parsers' hot path. <c>header = new ProxyHeader(...)</c> on an <c>out</c> parameter builds the
-    /// 236-byte value in a temporary and copies it, and the copy's wide loads stall on the narrow stores just
+    /// value in a temporary and copies it, and the copy's wide loads stall on the narrow stores just
     /// made; writing the fields in place avoids both. This is only ever used on a header that nothing else
-    /// can see yet, so the readonly fields are still being initialised, not mutated.
+    /// can see yet, so the readonly fields are still being initialised, not mutated. A Unix block is not
+    /// copied: only its fingerprint is kept.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Initialize(
@@ -107,8 +145,8 @@ public readonly partial struct ProxyHeader : IEquatable<ProxyHeader>
             case 32:
                 addresses.Slice(0, 32).CopyTo(block);
                 break;
-            default:
-                addresses.CopyTo(block);
+            case WireFormat.UnixBlockLength:
+                UnixAddressFingerprint.Write(addresses, block);
                 break;
         }
     }
@@ -153,30 +191,93 @@ public readonly partial struct ProxyHeader : IEquatable<ProxyHeader>
     /// The source address in network byte order: 4 bytes for IPv4, 16 for IPv6, the 108-byte NUL-padded path
     /// for Unix, empty for UNSPEC.
     /// </summary>
+    /// <exception cref="InvalidOperationException">A Unix header parsed from bytes it does not keep; use
+    /// <see cref="GetSourceAddress(ReadOnlySpan{byte})"/>.</exception>
     [UnscopedRef]
-    public ReadOnlySpan<byte> SourceAddress
-    {
-        get
-        {
-            int slot = GetAddressSlotLength(_family);
-            return ((ReadOnlySpan<byte>)_addresses).Slice(0, slot);
-        }
-    }
+    public ReadOnlySpan<byte> SourceAddress => Addresses.Slice(0, GetAddressSlotLength(_family));
 
     /// <summary>The destination address, laid out as <see cref="SourceAddress"/>.</summary>
+    /// <exception cref="InvalidOperationException">A Unix header parsed from bytes it does not keep; use
+    /// <see cref="GetDestinationAddress(ReadOnlySpan{byte})"/>.</exception>
     [UnscopedRef]
-    public ReadOnlySpan<byte> DestinationAddress
+    public ReadOnlySpan<byte> DestinationAddress => Addresses.Slice(GetAddressSlotLength(_family));
+
+    /// <summary>
+    /// The source address as <see cref="SourceAddress"/> gives it, reading a Unix path from the bytes the
+    /// header was parsed from.
+    /// </summary>
+    /// <param name="header">The parsed bytes, starting at the header's first byte; read only for a Unix
+    /// header that does not own its paths.</param>
+    /// <returns>The address bytes.</returns>
+    /// <exception cref="ArgumentException"><paramref name="header"/> is not the bytes this Unix header was
+    /// parsed from (for example a buffer reused since).</exception>
+    [UnscopedRef]
+    public ReadOnlySpan<byte> GetSourceAddress(ReadOnlySpan<byte> header) =>
+        GetAddresses(header).Slice(0, GetAddressSlotLength(_family));
+
+    /// <summary>The destination address, as <see cref="GetSourceAddress(ReadOnlySpan{byte})"/> reads the source.</summary>
+    /// <param name="header">The parsed bytes, starting at the header's first byte.</param>
+    /// <returns>The address bytes.</returns>
+    /// <exception cref="ArgumentException"><paramref name="header"/> is not the bytes this Unix header was parsed from.</exception>
+    [UnscopedRef]
+    public ReadOnlySpan<byte> GetDestinationAddress(ReadOnlySpan<byte> header) =>
+        GetAddresses(header).Slice(GetAddressSlotLength(_family));
+
+    /// <summary>Both addresses back to back, source first, as in the v2 address block (without the ports).</summary>
+    /// <exception cref="InvalidOperationException">A Unix header that does not own its paths.</exception>
+    [UnscopedRef]
+    internal ReadOnlySpan<byte> Addresses
     {
         get
         {
-            int slot = GetAddressSlotLength(_family);
-            return ((ReadOnlySpan<byte>)_addresses).Slice(slot, slot);
+            if (_family != ProxyAddressFamily.Unix)
+            {
+                return ((ReadOnlySpan<byte>)_addresses).Slice(0, 2 * GetAddressSlotLength(_family));
+            }
+
+            return _unixBlock is null
+                ? throw new InvalidOperationException(UnixPathsNotHeld)
+                : _unixBlock.AsSpan(0, WireFormat.UnixBlockLength);
         }
     }
 
-    /// <summary>Both addresses back to back, source first, as in the v2 address block (without the ports).</summary>
+    /// <summary>Whether this is a Unix header whose paths are only in the bytes it was parsed from.</summary>
+    internal bool NeedsUnixBlock => _family == ProxyAddressFamily.Unix && _unixBlock is null;
+
+    /// <summary>Both addresses, reading a Unix block that this header does not own from its parsed bytes, checked against the fingerprint.</summary>
     [UnscopedRef]
-    internal ReadOnlySpan<byte> Addresses => ((ReadOnlySpan<byte>)_addresses).Slice(0, 2 * GetAddressSlotLength(_family));
+    private ReadOnlySpan<byte> GetAddresses(ReadOnlySpan<byte> header)
+    {
+        if (!NeedsUnixBlock)
+        {
+            return Addresses;
+        }
+
+        const int End = WireFormat.V2FixedLength + WireFormat.UnixBlockLength;
+        if (header.Length < End ||
+            !UnixAddressFingerprint.Matches(header.Slice(WireFormat.V2FixedLength, WireFormat.UnixBlockLength), _addresses))
+        {
+            throw new ArgumentException(
+                "The span is not the bytes this Unix header was parsed from (was the buffer reused?); pass the parsed bytes, starting at the header's first byte.",
+                nameof(header));
+        }
+
+        return header.Slice(WireFormat.V2FixedLength, WireFormat.UnixBlockLength);
+    }
+
+    /// <summary>
+    /// Returns this header owning its Unix address block: the first 216 bytes of <paramref name="unixBlock"/>,
+    /// which the caller has checked (<see cref="GetAddresses"/>) and will not change.
+    /// </summary>
+    internal ProxyHeader WithUnixBlock(byte[] unixBlock)
+    {
+        ProxyHeader copy = this;
+        Unsafe.AsRef(in copy._unixBlock) = unixBlock;
+        return copy;
+    }
+
+    /// <summary>Checks that <paramref name="header"/> holds this Unix header's paths and copies them to <paramref name="destination"/>.</summary>
+    internal void CopyUnixBlock(ReadOnlySpan<byte> header, Span<byte> destination) => GetAddresses(header).CopyTo(destination);
 
     /// <summary>Reads the TLVs of a parsed v2 header from the bytes it was parsed from.</summary>
     /// <param name="header">The parsed bytes, starting at the header's first byte (at least <see cref="Length"/> bytes).</param>
@@ -210,8 +311,7 @@ public readonly partial struct ProxyHeader : IEquatable<ProxyHeader>
         _transport == other._transport &&
         _sourcePort == other._sourcePort &&
         _destinationPort == other._destinationPort &&
-        SourceAddress.SequenceEqual(other.SourceAddress) &&
-        DestinationAddress.SequenceEqual(other.DestinationAddress);
+        ComparableAddresses.SequenceEqual(other.ComparableAddresses);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is ProxyHeader other && Equals(other);
@@ -225,10 +325,18 @@ public readonly partial struct ProxyHeader : IEquatable<ProxyHeader>
         hash.Add(_transport);
         hash.Add(_sourcePort);
         hash.Add(_destinationPort);
-        hash.AddBytes(SourceAddress);
-        hash.AddBytes(DestinationAddress);
+        hash.AddBytes(ComparableAddresses);
         return hash.ToHashCode();
     }
+
+    /// <summary>
+    /// What equality compares for the addresses: the IP addresses, or a Unix block's fingerprint, which
+    /// every Unix header holds, owned or not.
+    /// </summary>
+    [UnscopedRef]
+    private ReadOnlySpan<byte> ComparableAddresses => _family == ProxyAddressFamily.Unix
+        ? ((ReadOnlySpan<byte>)_addresses).Slice(0, UnixAddressFingerprint.Length)
+        : ((ReadOnlySpan<byte>)_addresses).Slice(0, 2 * GetAddressSlotLength(_family));
 
     /// <summary>Compares the connection information of two headers.</summary>
     /// <param name="left">The first header.</param>
@@ -242,7 +350,7 @@ public readonly partial struct ProxyHeader : IEquatable<ProxyHeader>
     /// <returns><see langword="true"/> when different.</returns>
     public static bool operator !=(ProxyHeader left, ProxyHeader right) => !left.Equals(right);
 
-    /// <summary>Size of one address in <see cref="_addresses"/> for a family.</summary>
+    /// <summary>Size of one address for a family, as on the wire.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int GetAddressSlotLength(ProxyAddressFamily family) => family switch
     {

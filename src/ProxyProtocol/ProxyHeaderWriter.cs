@@ -79,6 +79,7 @@ public static class ProxyHeaderWriter
     /// <param name="destination">Where to write.</param>
     /// <param name="bytesWritten">The bytes written, when <see cref="OperationStatus.Done"/>.</param>
     /// <returns><see cref="OperationStatus.Done"/>, or <see cref="OperationStatus.DestinationTooSmall"/> with nothing written.</returns>
+    /// <exception cref="InvalidOperationException"><paramref name="header"/> is a Unix header parsed from a span, which does not hold its paths (keep it with <see cref="ReceivedProxyHeader.Create(in ProxyHeader, ReadOnlySpan{byte})"/>).</exception>
     public static OperationStatus WriteV2(in ProxyHeader header, Span<byte> destination, out int bytesWritten) =>
         WriteV2(header, default, destination, out bytesWritten);
 
@@ -99,6 +100,7 @@ public static class ProxyHeaderWriter
     /// <param name="bytesWritten">The bytes written, when <see cref="OperationStatus.Done"/>.</param>
     /// <returns><see cref="OperationStatus.Done"/>, or <see cref="OperationStatus.DestinationTooSmall"/> with nothing written.</returns>
     /// <exception cref="ArgumentException"><paramref name="tlvs"/> is not a run of whole TLVs, breaks a rule of a registered type the parser checks, holds more than one CRC32C TLV, or the header would exceed 65551 bytes.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="header"/> is a Unix header parsed from a span, which does not hold its paths (keep it with <see cref="ReceivedProxyHeader.Create(in ProxyHeader, ReadOnlySpan{byte})"/>).</exception>
     public static OperationStatus WriteV2(in ProxyHeader header, ReadOnlySpan<byte> tlvs, Span<byte> destination, out int bytesWritten)
     {
         int crcValueOffset = tlvs.IsEmpty ? -1 : CheckTlvs(tlvs);
@@ -143,6 +145,7 @@ public static class ProxyHeaderWriter
     /// <param name="tlvs">Encoded TLVs, copied as they are (a CRC32C value is recomputed).</param>
     /// <returns>The bytes written.</returns>
     /// <exception cref="ArgumentException"><paramref name="tlvs"/> breaks the rules of <see cref="WriteV2(in ProxyHeader, ReadOnlySpan{byte}, Span{byte}, out int)"/>, or the header would exceed 65551 bytes.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="header"/> is a Unix header parsed from a span, which does not hold its paths (keep it with <see cref="ReceivedProxyHeader.Create(in ProxyHeader, ReadOnlySpan{byte})"/>).</exception>
     public static int WriteV2(in ProxyHeader header, IBufferWriter<byte> writer, ReadOnlySpan<byte> tlvs = default)
     {
         ArgumentNullException.ThrowIfNull(writer);

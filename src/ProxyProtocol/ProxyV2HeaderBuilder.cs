@@ -40,6 +40,7 @@ public ref struct ProxyV2HeaderBuilder
     /// <summary>Starts a v2 header: writes the signature, command, family and address block of <paramref name="header"/>.</summary>
     /// <param name="destination">Where the header is built.</param>
     /// <param name="header">The command, family, transport and addresses to write.</param>
+    /// <exception cref="InvalidOperationException"><paramref name="header"/> is a Unix header parsed from a span, which does not hold its paths (keep it with <see cref="ReceivedProxyHeader.Create(in ProxyHeader, ReadOnlySpan{byte})"/>).</exception>
     public ProxyV2HeaderBuilder(Span<byte> destination, in ProxyHeader header)
     {
         _destination = destination;

@@ -105,11 +105,12 @@ public class FuzzRegressionTests
         Assert.Equal(ProxyHeaderError.None, error);
         Assert.Equal(232, consumed);
 
-        UnixDomainSocketEndPoint source = Assert.IsType<UnixDomainSocketEndPoint>(header.GetSourceEndPoint());
-        UnixDomainSocketEndPoint destination = Assert.IsType<UnixDomainSocketEndPoint>(header.GetDestinationEndPoint());
+        UnixDomainSocketEndPoint source = Assert.IsType<UnixDomainSocketEndPoint>(header.GetSourceEndPoint(input));
+        UnixDomainSocketEndPoint destination = Assert.IsType<UnixDomainSocketEndPoint>(header.GetDestinationEndPoint(input));
         Assert.Equal(path, SerializedPath(source));
         Assert.Equal("/run/server.sock", destination.ToString());
         Assert.NotEmpty(header.ToString());
+        Assert.NotEmpty(ReceivedProxyHeader.Create(header, input).Header.ToString());
     }
 
     /// <summary>The path bytes of a serialized Unix endpoint, without the terminating NUL a path name gets when there is room.</summary>

@@ -160,20 +160,7 @@ public static class ProxyPipeReaderExtensions
         }
     }
 
-    /// <summary>Copies the TLV region once, from the first segment when it holds the whole header.</summary>
-    private static ReceivedProxyHeader Own(in ProxyHeader header, in ReadOnlySequence<byte> buffer)
-    {
-        if (header.TlvLength == 0)
-        {
-            return new ReceivedProxyHeader(header, ReadOnlyMemory<byte>.Empty);
-        }
-
-        ReadOnlySpan<byte> first = buffer.FirstSpan;
-        if (first.Length >= header.Length)
-        {
-            return ReceivedProxyHeader.Create(header, first);
-        }
-
-        return new ReceivedProxyHeader(header, buffer.Slice(header.TlvOffset, header.TlvLength).ToArray());
-    }
+    /// <summary>Copies what the header still needs (TLVs, Unix paths) once, from the first segment when it holds the whole header.</summary>
+    private static ReceivedProxyHeader Own(in ProxyHeader header, in ReadOnlySequence<byte> buffer) =>
+        ReceivedProxyHeader.Create(header, buffer);
 }

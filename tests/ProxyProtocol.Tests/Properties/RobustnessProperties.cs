@@ -166,10 +166,13 @@ public class RobustnessProperties
         outcome.Tlvs.TryGetAzureLinkId(out _);
         outcome.Tlvs.TryGetGcpPscConnectionId(out _);
         outcome.Tlvs.TryGetCrc32c(out _);
-        Assert.Equal(header.HasAddresses, header.GetSourceEndPoint() is not null);
-        Assert.Equal(header.HasAddresses, header.GetDestinationEndPoint() is not null);
+        Assert.Equal(header.HasAddresses, header.GetSourceEndPoint(outcome.HeaderBytes) is not null);
+        Assert.Equal(header.HasAddresses, header.GetDestinationEndPoint(outcome.HeaderBytes) is not null);
         header.GetSourceIPAddress();
         Assert.False(string.IsNullOrEmpty(header.ToString()));
-        Assert.Equal(header.TlvLength, ReceivedProxyHeader.Create(header, outcome.HeaderBytes).TlvBytes.Length);
+        ReceivedProxyHeader received = ReceivedProxyHeader.Create(header, outcome.HeaderBytes);
+        Assert.Equal(header.TlvLength, received.TlvBytes.Length);
+        Assert.Equal(header, received.Header);
+        Assert.Equal(header.HasAddresses, received.Header.GetSourceEndPoint() is not null);
     }
 }

@@ -93,8 +93,8 @@ public class HeaderFactoryTests
         byte[] written = WriterV2Tests.WriteV2(header);
         ProxyHeader parsed = ProxyHeader.Parse(written, out _);
         Assert.Equal(header, parsed);
-        Assert.Equal(client, parsed.GetSourceEndPoint());
-        Assert.Equal(server, parsed.GetDestinationEndPoint());
+        Assert.Equal(client, parsed.GetSourceEndPoint(written));
+        Assert.Equal(server, parsed.GetDestinationEndPoint(written));
     }
 
     // TX-04: Create picks the header kind from the endpoint types; non-IP, non-Unix endpoints give LOCAL.
