@@ -35,6 +35,8 @@ public readonly struct ProxyDatagramReceiveResult
     public EndPoint RemoteEndPoint { get; }
 
     /// <summary>The parsed header; its TLV offsets are relative to the start of the receive buffer.</summary>
+    /// <remarks>Like its TLVs, a Unix header's paths stay in the receive buffer: read them with
+    /// <see cref="ProxyHeader.GetSourceEndPoint(ReadOnlySpan{byte})"/> and the other overloads that take it.</remarks>
     public ProxyHeader Header { get; }
 
     /// <summary>Where the payload starts in the receive buffer: the header's length.</summary>
