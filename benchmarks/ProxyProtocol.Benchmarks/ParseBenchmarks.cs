@@ -21,6 +21,8 @@ public class ParseBenchmarks
     private byte[] _v2Crc32c = [];
     private ReadOnlySequence<byte> _v2Tcp4SingleSegment;
     private ReadOnlySequence<byte> _v2Tcp4ThreeSegments;
+    private ReadOnlySequence<byte> _v1Tcp4ThreeSegments;
+    private ReadOnlySequence<byte> _v2TlvsFourSegments;
 
     [GlobalSetup]
     public void Setup()
@@ -37,6 +39,12 @@ public class ParseBenchmarks
         _v2Tcp4ThreeSegments = SampleHeaders.Split(_v2Tcp4, 10, 20);
         SampleHeaders.Require(!_v2Tcp4ThreeSegments.IsSingleSegment, "the sequence has several segments");
 
+        // Cut inside both addresses: the line end is in the last segment.
+        _v1Tcp4ThreeSegments = SampleHeaders.Split(_v1Tcp4, 16, 32);
+
+        // Cut inside the fixed part, the address block, the AUTHORITY value and the AWS TLV.
+        _v2TlvsFourSegments = SampleHeaders.Split(_v2Tlvs, 10, 25, 50);
+
         // Every benchmark must measure a successful parse of the expected header.
         SampleHeaders.Require(V1_Tcp4() == 47 + 56324, "v1 TCP4 parses");
         SampleHeaders.Require(V1_Tcp6() == 46 + 56324, "v1 TCP6 parses");
@@ -45,6 +53,9 @@ public class ParseBenchmarks
         SampleHeaders.Require(V2_Tcp4_Crc32c() == 35 + 56324, "v2 TCP4 with CRC32C parses");
         SampleHeaders.Require(V2_Tcp4_Sequence_SingleSegment() == 28 + 56324, "single-segment sequence parses");
         SampleHeaders.Require(V2_Tcp4_Sequence_ThreeSegments() == 28 + 56324, "three-segment sequence parses");
+        SampleHeaders.Require(V1_Tcp4_Sequence_ThreeSegments() == 47 + 56324, "v1 three-segment sequence parses");
+        SampleHeaders.Require(V2_Tcp4_FourTlvs() == 92 + 56324, "v2 TCP4 with four TLVs parses");
+        SampleHeaders.Require(V2_Tcp4_FourTlvs_Sequence_FourSegments() == 92 + 56324, "v2 four-TLV four-segment sequence parses");
         SampleHeaders.Require(V2_Tcp4_FourTlvs_Walk() == 4 + 2 + 11 + 16 + 23 + 22, "the four TLVs are found");
     }
 
@@ -73,6 +84,15 @@ public class ParseBenchmarks
     public int V2_Tcp6()
     {
         ProxyHeaderParser.Parse(_v2Tcp6, out ProxyHeader header, out int consumed, out _);
+        return consumed + header.SourcePort;
+    }
+
+    /// <summary>Parses the v2 header with four TLVs only (the span counterpart of the four-segment row).</summary>
+    /// <returns>The header length plus the source port.</returns>
+    [Benchmark]
+    public int V2_Tcp4_FourTlvs()
+    {
+        ProxyHeaderParser.Parse(_v2Tlvs, out ProxyHeader header, out int consumed, out _);
         return consumed + header.SourcePort;
     }
 
@@ -115,6 +135,20 @@ public class ParseBenchmarks
     public int V2_Tcp4_Sequence_ThreeSegments()
     {
         ProxyHeaderParser.Parse(_v2Tcp4ThreeSegments, out ProxyHeader header, out int consumed, out _);
+        return consumed + header.SourcePort;
+    }
+
+    [Benchmark]
+    public int V1_Tcp4_Sequence_ThreeSegments()
+    {
+        ProxyHeaderParser.Parse(_v1Tcp4ThreeSegments, out ProxyHeader header, out int consumed, out _);
+        return consumed + header.SourcePort;
+    }
+
+    [Benchmark]
+    public int V2_Tcp4_FourTlvs_Sequence_FourSegments()
+    {
+        ProxyHeaderParser.Parse(_v2TlvsFourSegments, out ProxyHeader header, out int consumed, out _);
         return consumed + header.SourcePort;
     }
 }
