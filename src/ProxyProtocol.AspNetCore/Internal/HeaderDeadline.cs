@@ -76,13 +76,16 @@ internal sealed class HeaderDeadline
     /// <summary>Stops watching. Whether this instance can be pooled again (its token was not cancelled).</summary>
     public bool Disarm()
     {
+        // Only the renter arms and disarms, so it reads its own flag without the lock: the usual case, a header that
+        // was buffered, never armed.
+        if (!_armed)
+        {
+            return !_source.IsCancellationRequested;
+        }
+
         CancellationTokenRegistration registration;
         lock (_lock)
         {
-            if (!_armed)
-            {
-                return !_source.IsCancellationRequested;
-            }
 
             _armed = false;
             _watchingClose = false;
