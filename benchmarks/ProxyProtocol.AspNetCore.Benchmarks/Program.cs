@@ -66,12 +66,12 @@ public static class Program
         double[] ratios = results.Select(r => r.Plain / r.Proxied).Order().ToArray();
         double[] baselineFirst = results.Where((_, i) => i % 2 == 0).Select(r => r.Plain / r.Proxied).Order().ToArray();
         double[] candidateFirst = results.Where((_, i) => i % 2 == 1).Select(r => r.Plain / r.Proxied).Order().ToArray();
-        double median = ratios.Length % 2 == 1 ? ratios[ratios.Length / 2] : (ratios[(ratios.Length / 2) - 1] + ratios[ratios.Length / 2]) / 2;
+        double median = Quantile(ratios, 0.5);
         double geometricMean = Math.Exp(ratios.Average(Math.Log));
         Console.WriteLine();
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{candidate} / {baseline} connections per second: median {median:F3}, geometric mean {geometricMean:F3} over {ratios.Length} rounds"));
+            $"{candidate} / {baseline} connections per second: median {median:F3} (IQR {Quantile(ratios, 0.25):F3} to {Quantile(ratios, 0.75):F3}), geometric mean {geometricMean:F3} over {ratios.Length} rounds"));
         if (candidateFirst.Length > 0)
         {
             Console.WriteLine(string.Create(
@@ -82,6 +82,15 @@ public static class Program
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"Allocated per connection (client and server): {baseline} {results.Average(r => r.PlainAllocated):N0} B, {candidate} {results.Average(r => r.ProxiedAllocated):N0} B"));
+    }
+
+    /// <summary>A quantile of sorted values, interpolating between the two nearest (the usual "type 7" definition).</summary>
+    private static double Quantile(double[] sorted, double q)
+    {
+        double position = (sorted.Length - 1) * q;
+        int below = (int)Math.Floor(position);
+        int above = Math.Min(below + 1, sorted.Length - 1);
+        return sorted[below] + ((position - below) * (sorted[above] - sorted[below]));
     }
 
     private static (double Mean, double Allocated) RunOne(string method)

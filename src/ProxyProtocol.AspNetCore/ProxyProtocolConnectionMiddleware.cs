@@ -36,8 +36,6 @@ namespace ProxyProtocol.AspNetCore;
 /// </remarks>
 internal sealed class ProxyProtocolConnectionMiddleware
 {
-    private static readonly Action<object?> s_cancelSource = static state => ((CancellationTokenSource)state!).Cancel();
-
     private readonly ConnectionDelegate _next;
     private readonly ILogger _logger;
     private readonly ProxyProtocolMetrics _metrics;
@@ -48,9 +46,9 @@ internal sealed class ProxyProtocolConnectionMiddleware
     private readonly IPNetwork[] _trustedProxies;
     private readonly UntrustedSourceAction _untrustedSourceAction;
     private readonly TimeSpan _headerTimeout;
+    private readonly long _headerTimeoutTicks;
     private readonly ProxyParserOptions _parserOptions;
     private readonly Func<ProxyHeaderValidationContext, bool>? _headerValidation;
-    private readonly CancellationTokenSourcePool _timeoutSources = new();
     private int _duplicateLogged;
 
     /// <summary>Creates the middleware with a snapshot of the options.</summary>
@@ -68,6 +66,7 @@ internal sealed class ProxyProtocolConnectionMiddleware
         _requireHeader = options.RequireHeader;
         _untrustedSourceAction = options.UntrustedSourceAction;
         _headerTimeout = options.HeaderTimeout;
+        _headerTimeoutTicks = options.HeaderTimeout == Timeout.InfiniteTimeSpan ? long.MaxValue : (long)(options.HeaderTimeout.TotalSeconds * Stopwatch.Frequency);
         _parserOptions = options.ParserOptions;
         _headerValidation = options.HeaderValidation;
         _trustedProxies = new IPNetwork[options.TrustedProxies.Count];
@@ -110,30 +109,20 @@ internal sealed class ProxyProtocolConnectionMiddleware
 
         long start = Stopwatch.GetTimestamp();
         _metrics.Pending(tags, 1);
-        ValueTask<ReadOutcome> read = ReadHeaderAsync(context, optional: !trusted || !_requireHeader);
-        if (read.IsCompletedSuccessfully)
-        {
-            _metrics.Pending(tags, -1);
-            return Continue(context, read.Result, trusted, tags, start);
-        }
+        ValueTask<Task> run = ReadHeaderAsync(context, optional: !trusted || !_requireHeader, trusted, tags, start);
 
-        return AwaitHeaderAsync(context, read, trusted, tags, start);
+        // A header that was already buffered is handled without a state machine on the heap.
+        return run.IsCompletedSuccessfully ? run.Result : AwaitConnectionAsync(run);
     }
 
-    /// <summary>The usual path: the header was not in yet. Only this small state machine is allocated.</summary>
-    private async Task AwaitHeaderAsync(ConnectionContext context, ValueTask<ReadOutcome> read, bool trusted, KeyValuePair<string, object?>[] tags, long start)
+    /// <summary>
+    /// The usual path on a socket: the header was not in yet. This small state machine is the one allocation of the
+    /// wait; the one that reads the header is pooled and goes back to its pool once the header is read.
+    /// </summary>
+    private static async Task AwaitConnectionAsync(ValueTask<Task> run)
     {
-        ReadOutcome outcome;
-        try
-        {
-            outcome = await read.ConfigureAwait(false);
-        }
-        finally
-        {
-            _metrics.Pending(tags, -1);
-        }
-
-        await Continue(context, outcome, trusted, tags, start).ConfigureAwait(false);
+        Task next = await run.ConfigureAwait(false);
+        await next.ConfigureAwait(false);
     }
 
     /// <summary>Applies the outcome of the read: runs the rest of the pipeline, or closes the connection.</summary>
@@ -185,67 +174,90 @@ internal sealed class ProxyProtocolConnectionMiddleware
 
     /// <summary>
     /// Reads the header within the timeout, then, where the endpoint detects HTTP/2, the first bytes after it
-    /// within the same timeout. Pooled, and it keeps the large header value out of the caller's state machine:
-    /// only the feature object leaves it.
+    /// within the same timeout; then applies the outcome and returns the rest of the pipeline's task. Pooled, and
+    /// it keeps the large header value out of the caller's state machine.
     /// </summary>
+    /// <remarks>
+    /// The deadline is armed only when a read has to wait, so a buffered header costs no timer and no registration.
+    /// </remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ReadOutcome> ReadHeaderAsync(ConnectionContext context, bool optional)
+    private async ValueTask<Task> ReadHeaderAsync(ConnectionContext context, bool optional, bool trusted, KeyValuePair<string, object?>[] tags, long start)
     {
         PipeReader input = context.Transport.Input;
-        CancellationToken closeRequested = context.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
-        CancellationTokenSource? timeout = null;
-        CancellationTokenRegistration shutdownRegistration = default;
-        CancellationToken token = closeRequested;
-        if (_headerTimeout != Timeout.InfiniteTimeSpan)
-        {
-            timeout = _timeoutSources.Rent();
-            timeout.CancelAfter(_headerTimeout);
-            // Server shutdown must not wait for a header that may never come.
-            shutdownRegistration = closeRequested.UnsafeRegister(s_cancelSource, timeout);
-            token = timeout.Token;
-        }
-
+        HeaderDeadline deadline = HeaderDeadline.Pool.Rent();
+        CancellationToken token = deadline.Token;
+        ReadOutcome outcome;
         try
         {
-            ReceivedProxyHeader? header = optional
-                ? await input.ReadOptionalProxyHeaderAsync(_parserOptions, token).ConfigureAwait(false)
-                : await input.ReadProxyHeaderAsync(_parserOptions, token).ConfigureAwait(false);
+            ReceivedProxyHeader? header;
+            if (optional)
+            {
+                ValueTask<ReceivedProxyHeader?> read = input.ReadOptionalProxyHeaderAsync(_parserOptions, token);
+                ArmIfWaiting(read.IsCompleted, deadline, context, start);
+                header = await read.ConfigureAwait(false);
+            }
+            else
+            {
+                ValueTask<ReceivedProxyHeader> read = input.ReadProxyHeaderAsync(_parserOptions, token);
+                ArmIfWaiting(read.IsCompleted, deadline, context, start);
+                header = await read.ConfigureAwait(false);
+            }
+
             ProxyProtocolFeature? feature = header is { } received
                 ? new ProxyProtocolFeature(received, context.RemoteEndPoint, context.LocalEndPoint)
                 : null;
-            bool http2 = _endpoint.DetectHttp2Preface && await StartsWithHttp2PrefaceAsync(input, token).ConfigureAwait(false);
-            return new ReadOutcome(feature, http2);
+            bool http2 = false;
+            if (_endpoint.DetectHttp2Preface)
+            {
+                ValueTask<bool> preface = StartsWithHttp2PrefaceAsync(input, token);
+                ArmIfWaiting(preface.IsCompleted, deadline, context, start);
+                http2 = await preface.ConfigureAwait(false);
+            }
+
+            outcome = new ReadOutcome(feature, http2);
         }
         catch (ProxyProtocolException ex) when (ex.Error == ProxyHeaderError.IncompleteHeader && ClosedWithoutData(input))
         {
-            return new ReadOutcome(RejectionReason.EmptyConnection, ProxyHeaderError.None);
+            outcome = new ReadOutcome(RejectionReason.EmptyConnection, ProxyHeaderError.None);
         }
         catch (ProxyProtocolException ex)
         {
-            return new ReadOutcome(ex.Error == ProxyHeaderError.IncompleteHeader ? RejectionReason.IncompleteHeader : RejectionReason.InvalidHeader, ex.Error);
+            outcome = new ReadOutcome(ex.Error == ProxyHeaderError.IncompleteHeader ? RejectionReason.IncompleteHeader : RejectionReason.InvalidHeader, ex.Error);
         }
-        catch (OperationCanceledException) when (closeRequested.IsCancellationRequested)
+        catch (OperationCanceledException) when (CloseRequested(context).IsCancellationRequested)
         {
-            return new ReadOutcome(RejectionReason.ServerShutdown, ProxyHeaderError.None);
+            outcome = new ReadOutcome(RejectionReason.ServerShutdown, ProxyHeaderError.None);
         }
-        catch (OperationCanceledException) when (timeout?.IsCancellationRequested == true)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return new ReadOutcome(RejectionReason.Timeout, ProxyHeaderError.None);
+            outcome = new ReadOutcome(RejectionReason.Timeout, ProxyHeaderError.None);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException)
         {
             // The transport failed or was aborted (a reset): the header cannot be complete.
-            return new ReadOutcome(RejectionReason.IncompleteHeader, ProxyHeaderError.None);
+            outcome = new ReadOutcome(RejectionReason.IncompleteHeader, ProxyHeaderError.None);
         }
         finally
         {
-            shutdownRegistration.Dispose();
-            if (timeout is not null)
-            {
-                _timeoutSources.Return(timeout);
-            }
+            HeaderDeadline.Pool.Return(deadline);
+            _metrics.Pending(tags, -1);
+        }
+
+        return Continue(context, outcome, trusted, tags, start);
+    }
+
+    /// <summary>Starts the header deadline (and the watch for shutdown) once a read did not complete at once.</summary>
+    private void ArmIfWaiting(bool completed, HeaderDeadline deadline, ConnectionContext context, long start)
+    {
+        if (!completed)
+        {
+            deadline.Arm(_headerTimeoutTicks == long.MaxValue ? long.MaxValue : start + _headerTimeoutTicks, CloseRequested(context));
         }
     }
+
+    /// <summary>Kestrel's per-connection shutdown signal; read only when a header is awaited or a read was cancelled.</summary>
+    private static CancellationToken CloseRequested(ConnectionContext context) =>
+        context.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
 
     /// <summary>
     /// Whether the peer closed without sending a byte, as TCP health checks and port probes do. Asked only once the

@@ -14,12 +14,10 @@ internal sealed class ProxyProtocolFeature : IProxyProtocolFeature
     private readonly ReceivedProxyHeader _header;
     private EndPoint? _source;
     private EndPoint? _destination;
-    private string? _alpn;
-    private string? _authority;
-    private string? _networkNamespace;
-    private string? _awsVpcEndpointId;
-    private ProxySslInfo? _ssl;
-    private int _decoded;
+
+    // The typed values live apart, made on the first read of one: most connections read none, and five cached
+    // values inline would cost every connection 40 bytes.
+    private DecodedValues? _decoded;
 
     public ProxyProtocolFeature(in ReceivedProxyHeader header, EndPoint? transportRemoteEndPoint, EndPoint? transportLocalEndPoint)
     {
@@ -29,16 +27,14 @@ internal sealed class ProxyProtocolFeature : IProxyProtocolFeature
     }
 
     [Flags]
-    private enum DecodedValues
+    private enum Decoded
     {
         None = 0,
-        Source = 1 << 0,
-        Destination = 1 << 1,
-        Alpn = 1 << 2,
-        Authority = 1 << 3,
-        NetworkNamespace = 1 << 4,
-        AwsVpcEndpointId = 1 << 5,
-        Ssl = 1 << 6,
+        Alpn = 1 << 0,
+        Authority = 1 << 1,
+        NetworkNamespace = 1 << 2,
+        AwsVpcEndpointId = 1 << 3,
+        Ssl = 1 << 4,
     }
 
     public ReceivedProxyHeader ReceivedHeader => _header;
@@ -47,17 +43,18 @@ internal sealed class ProxyProtocolFeature : IProxyProtocolFeature
 
     public ProxyTlvs Tlvs => _header.Tlvs;
 
-    public EndPoint? SourceEndPoint => Get(DecodedValues.Source, ref _source, static h => h.Header.GetSourceEndPoint());
+    // Null only for headers without addresses (LOCAL, UNSPEC), whose endpoints are null anyway: nothing to cache.
+    public EndPoint? SourceEndPoint => _source ??= _header.Header.GetSourceEndPoint();
 
-    public EndPoint? DestinationEndPoint => Get(DecodedValues.Destination, ref _destination, static h => h.Header.GetDestinationEndPoint());
+    public EndPoint? DestinationEndPoint => _destination ??= _header.Header.GetDestinationEndPoint();
 
     public EndPoint? TransportRemoteEndPoint { get; }
 
     public EndPoint? TransportLocalEndPoint { get; }
 
-    public string? Alpn => Get(DecodedValues.Alpn, ref _alpn, static h => h.Tlvs.TryGetAlpn(out ReadOnlySpan<byte> v) ? Encoding.UTF8.GetString(v) : null);
+    public string? Alpn => Get(Decoded.Alpn, static v => ref v.Alpn, static h => h.Tlvs.TryGetAlpn(out ReadOnlySpan<byte> v) ? Encoding.UTF8.GetString(v) : null);
 
-    public string? Authority => Get(DecodedValues.Authority, ref _authority, static h => h.Tlvs.TryGetAuthority(out ReadOnlySpan<byte> v) ? Encoding.UTF8.GetString(v) : null);
+    public string? Authority => Get(Decoded.Authority, static v => ref v.Authority, static h => h.Tlvs.TryGetAuthority(out ReadOnlySpan<byte> v) ? Encoding.UTF8.GetString(v) : null);
 
     public ReadOnlyMemory<byte> UniqueId
     {
@@ -71,11 +68,11 @@ internal sealed class ProxyProtocolFeature : IProxyProtocolFeature
         }
     }
 
-    public string? NetworkNamespace => Get(DecodedValues.NetworkNamespace, ref _networkNamespace, static h => h.Tlvs.TryGetNetworkNamespace(out ReadOnlySpan<byte> v) ? Encoding.ASCII.GetString(v) : null);
+    public string? NetworkNamespace => Get(Decoded.NetworkNamespace, static v => ref v.NetworkNamespace, static h => h.Tlvs.TryGetNetworkNamespace(out ReadOnlySpan<byte> v) ? Encoding.ASCII.GetString(v) : null);
 
-    public ProxySslInfo? Ssl => Get(DecodedValues.Ssl, ref _ssl, static h => h.Tlvs.TryGetSsl(out ProxySslTlv ssl) ? new ProxySslInfo(h.TlvBytes, ssl) : null);
+    public ProxySslInfo? Ssl => Get(Decoded.Ssl, static v => ref v.Ssl, static h => h.Tlvs.TryGetSsl(out ProxySslTlv ssl) ? new ProxySslInfo(h.TlvBytes, ssl) : null);
 
-    public string? AwsVpcEndpointId => Get(DecodedValues.AwsVpcEndpointId, ref _awsVpcEndpointId, static h => h.Tlvs.TryGetAwsVpcEndpointId(out ReadOnlySpan<byte> v) ? Encoding.ASCII.GetString(v) : null);
+    public string? AwsVpcEndpointId => Get(Decoded.AwsVpcEndpointId, static v => ref v.AwsVpcEndpointId, static h => h.Tlvs.TryGetAwsVpcEndpointId(out ReadOnlySpan<byte> v) ? Encoding.ASCII.GetString(v) : null);
 
     public uint? AzureLinkId => _header.Tlvs.TryGetAzureLinkId(out uint id) ? id : null;
 
@@ -103,19 +100,40 @@ internal sealed class ProxyProtocolFeature : IProxyProtocolFeature
     {
         _source = source;
         _destination = destination;
-        Interlocked.Or(ref _decoded, (int)(DecodedValues.Source | DecodedValues.Destination));
     }
 
-    private T? Get<T>(DecodedValues which, ref T? field, Func<ReceivedProxyHeader, T?> decode)
+    private T? Get<T>(Decoded which, FieldOf<T> field, Func<ReceivedProxyHeader, T?> decode)
         where T : class
     {
+        DecodedValues values = Volatile.Read(ref _decoded) ?? InitializeDecoded();
+
         // The field is written before the flag (Interlocked.Or is a full fence), so a set flag means a set field.
-        if ((Volatile.Read(ref _decoded) & (int)which) == 0)
+        ref T? value = ref field(values);
+        if ((Volatile.Read(ref values.Flags) & (int)which) == 0)
         {
-            field = decode(_header);
-            Interlocked.Or(ref _decoded, (int)which);
+            value = decode(_header);
+            Interlocked.Or(ref values.Flags, (int)which);
         }
 
-        return field;
+        return value;
+    }
+
+    private DecodedValues InitializeDecoded()
+    {
+        var values = new DecodedValues();
+        return Interlocked.CompareExchange(ref _decoded, values, null) ?? values;
+    }
+
+    private delegate ref T? FieldOf<T>(DecodedValues values);
+
+    /// <summary>The typed values decoded so far; a race between two first uses only decodes twice.</summary>
+    private sealed class DecodedValues
+    {
+        public int Flags;
+        public string? Alpn;
+        public string? Authority;
+        public string? NetworkNamespace;
+        public string? AwsVpcEndpointId;
+        public ProxySslInfo? Ssl;
     }
 }
