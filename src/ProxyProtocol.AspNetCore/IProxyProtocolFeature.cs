@@ -35,6 +35,8 @@ public interface IProxyProtocolFeature
     public EndPoint? SourceEndPoint { get; }
 
     /// <summary>The endpoint the client connected to, from the header; <see langword="null"/> as for <see cref="SourceEndPoint"/>.</summary>
+    /// <remarks>The balancer's own address is the same on most connections, so the middleware shares one
+    /// endpoint object between connections to the same destination: read it, do not modify it.</remarks>
     public EndPoint? DestinationEndPoint { get; }
 
     /// <summary>The remote endpoint of the socket: the proxy's address.</summary>

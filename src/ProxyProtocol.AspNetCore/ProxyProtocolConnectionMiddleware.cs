@@ -41,6 +41,7 @@ internal sealed class ProxyProtocolConnectionMiddleware
     private readonly ProxyProtocolMetrics _metrics;
     private readonly EndpointBinding _endpoint;
     private readonly EndpointTags _tags = new();
+    private readonly DestinationEndPointCache _destinations = new();
     private readonly RejectionReporter _reporter;
     private readonly bool _requireHeader;
     private readonly IPNetwork[] _trustedProxies;
@@ -300,7 +301,7 @@ internal sealed class ProxyProtocolConnectionMiddleware
     }
 
     /// <summary>Sets the feature and the header's endpoints (PROXY over IP or UNIX only).</summary>
-    private static void Apply(ConnectionContext context, ProxyProtocolFeature feature)
+    private void Apply(ConnectionContext context, ProxyProtocolFeature feature)
     {
         context.Features.Set<IProxyProtocolFeature>(feature);
 
@@ -308,8 +309,9 @@ internal sealed class ProxyProtocolConnectionMiddleware
         if (header.HasAddresses)
         {
             // LOCAL and UNSPEC keep the socket's endpoints (SEM-01, SEM-03).
+            // The destination is the balancer's own address, the same on most connections: shared, not rebuilt.
             EndPoint? source = header.GetSourceEndPoint();
-            EndPoint? destination = header.GetDestinationEndPoint();
+            EndPoint? destination = header.AddressFamily == ProxyAddressFamily.Unix ? header.GetDestinationEndPoint() : _destinations.Get(header);
             feature.SetEndPoints(source, destination);
             context.RemoteEndPoint = source;
             context.LocalEndPoint = destination;
