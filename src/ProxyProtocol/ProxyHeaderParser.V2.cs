@@ -19,7 +19,22 @@ public static partial class ProxyHeaderParser
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static OperationStatus ParseV2(ReadOnlySpan<byte> source, in ProxyParserOptions options, out ProxyHeader header, out int bytesConsumed, out ProxyHeaderError error)
     {
-        // The usual case first; it succeeds only where the checks below would all pass.
+        // PROXY over TCP/UDP and IPv4/IPv6 without TLVs, in a method that calls nothing (no frame, no spills);
+        // anything else continues in ParseV2Other, reached by a tail jump.
+        if (TryParseV2Inet(source, options, out header, out bytesConsumed))
+        {
+            error = ProxyHeaderError.None;
+            return OperationStatus.Done;
+        }
+
+        return ParseV2Other(source, options, out header, out bytesConsumed, out error);
+    }
+
+    /// <summary>Every v2 input but the ones <see cref="TryParseV2Inet"/> accepts: whole or cut off, valid or not.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static OperationStatus ParseV2Other(ReadOnlySpan<byte> source, in ProxyParserOptions options, out ProxyHeader header, out int bytesConsumed, out ProxyHeaderError error)
+    {
+        // The next most usual cases (TLVs, LOCAL) first; it succeeds only where the checks below would all pass.
         if (TryParseV2Complete(source, options, out header, out bytesConsumed))
         {
             error = ProxyHeaderError.None;
