@@ -19,15 +19,17 @@ public static partial class ProxyHeaderParser
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static OperationStatus ParseV2(ReadOnlySpan<byte> source, in ProxyParserOptions options, out ProxyHeader header, out int bytesConsumed, out ProxyHeaderError error)
     {
-        // PROXY over TCP/UDP and IPv4/IPv6 without TLVs, in a method that calls nothing (no frame, no spills);
-        // anything else continues in ParseV2Other, reached by a tail jump.
-        if (TryParseV2Inet(source, options, out header, out bytesConsumed))
+        // PROXY over TCP/UDP and IPv4/IPv6 without TLVs here, with nothing live across a call (few registers to
+        // save, no spills); with TLVs in ParseV2InetWithTlvs, anything else in ParseV2Other.
+        if (TryParseV2Inet(source, options, out header, out bytesConsumed, out bool withTlvs))
         {
             error = ProxyHeaderError.None;
             return OperationStatus.Done;
         }
 
-        return ParseV2Other(source, options, out header, out bytesConsumed, out error);
+        return withTlvs
+            ? ParseV2InetWithTlvs(source, options, out header, out bytesConsumed, out error)
+            : ParseV2Other(source, options, out header, out bytesConsumed, out error);
     }
 
     /// <summary>Every v2 input but the ones <see cref="TryParseV2Inet"/> accepts: whole or cut off, valid or not.</summary>

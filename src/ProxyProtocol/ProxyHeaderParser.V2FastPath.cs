@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -24,20 +25,22 @@ public static partial class ProxyHeaderParser
 
     /// <summary>
     /// The commonest v2 header, a whole PROXY over IPv4 or IPv6 with no TLVs, from two loads of the fixed 16
-    /// bytes; <see langword="false"/> for anything else, which <see cref="ParseV2Other"/> then handles. It
+    /// bytes; <see langword="false"/> for anything else, which <see cref="ParseV2Other"/> then handles, and
+    /// <paramref name="withTlvs"/> when it is such a header with TLVs (<see cref="ParseV2InetWithTlvs"/>). It
     /// accepts only headers the general code accepts, with the same result. Calls nothing, so that
-    /// <see cref="ParseV2"/> needs no frame.
+    /// <see cref="ParseV2"/> has few registers to save.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryParseV2Inet(ReadOnlySpan<byte> source, in ProxyParserOptions options, out ProxyHeader header, out int bytesConsumed)
+    private static bool TryParseV2Inet(ReadOnlySpan<byte> source, in ProxyParserOptions options, out ProxyHeader header, out int bytesConsumed, out bool withTlvs)
     {
+        withTlvs = false;
         if (source.Length >= WireFormat.V2FixedLength)
         {
             // In bounds: 16 bytes were just checked for, and the address block below only once the whole
             // header (its length at least the block's) is known to be in the span.
             ref byte start = ref MemoryMarshal.GetReference(source);
-            ulong word0 = ReadUInt64LittleEndian(ref start);
-            ulong word1 = ReadUInt64LittleEndian(ref Unsafe.Add(ref start, 8));
+            ulong word0 = UnalignedReads.ReadUInt64LittleEndian(ref start);
+            ulong word1 = UnalignedReads.ReadUInt64LittleEndian(ref Unsafe.Add(ref start, 8));
             int length = WireFormat.V2FixedLength + BinaryPrimitives.ReverseEndianness((ushort)(word1 >> 48));
             uint familyTransport = (byte)(word1 >> 40);
             if (((word0 ^ V2SignatureWord0) | ((word1 ^ V2Word1SignatureAndVersionCommand) & V2Word1SignatureAndVersionCommandMask)) == 0 &&
@@ -52,7 +55,7 @@ public static partial class ProxyHeaderParser
                     ProxyHeader.Initialize(
                         out header, ProxyVersion.V2, ProxyCommand.Proxy, ProxyAddressFamily.InterNetwork, transport,
                         MemoryMarshal.CreateReadOnlySpan(ref block, 8),
-                        ReadUInt16BigEndian(ref Unsafe.Add(ref block, 8)), ReadUInt16BigEndian(ref Unsafe.Add(ref block, 10)),
+                        UnalignedReads.ReadUInt16BigEndian(ref Unsafe.Add(ref block, 8)), UnalignedReads.ReadUInt16BigEndian(ref Unsafe.Add(ref block, 10)),
                         length, 0, 0);
                     bytesConsumed = length;
                     return true;
@@ -63,32 +66,69 @@ public static partial class ProxyHeaderParser
                     ProxyHeader.Initialize(
                         out header, ProxyVersion.V2, ProxyCommand.Proxy, ProxyAddressFamily.InterNetworkV6, transport,
                         MemoryMarshal.CreateReadOnlySpan(ref block, 32),
-                        ReadUInt16BigEndian(ref Unsafe.Add(ref block, 32)), ReadUInt16BigEndian(ref Unsafe.Add(ref block, 34)),
+                        UnalignedReads.ReadUInt16BigEndian(ref Unsafe.Add(ref block, 32)), UnalignedReads.ReadUInt16BigEndian(ref Unsafe.Add(ref block, 34)),
                         length, 0, 0);
                     bytesConsumed = length;
                     return true;
                 }
+
+                // The same with TLVs: INET or INET6 (fam 0x11, 0x12, 0x21, 0x22).
+                withTlvs = ((familyTransport - 0x11) & ~0x11u) == 0;
             }
         }
 
-        // The caller parses again with ParseV2Other, which assigns both.
+        // The caller parses again, which assigns both.
         Unsafe.SkipInit(out header);
         Unsafe.SkipInit(out bytesConsumed);
         return false;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong ReadUInt64LittleEndian(ref byte source)
+    /// <summary>
+    /// Finishes what <see cref="TryParseV2Inet"/> began for a PROXY header over IPv4 or IPv6 with TLVs: its 16
+    /// fixed bytes are valid and all of it is in <paramref name="source"/>. The TLVs are validated in one walk;
+    /// anything else goes on to <see cref="ParseV2Other"/>, which then reports it precisely.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static OperationStatus ParseV2InetWithTlvs(ReadOnlySpan<byte> source, in ProxyParserOptions options, out ProxyHeader header, out int bytesConsumed, out ProxyHeaderError error)
     {
-        ulong value = Unsafe.ReadUnaligned<ulong>(ref source);
-        return BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value);
-    }
+        int length = WireFormat.V2FixedLength + BinaryPrimitives.ReadUInt16BigEndian(source.Slice(WireFormat.V2LengthOffset));
+        ReadOnlySpan<byte> bytes = source.Slice(0, length);
+        byte familyTransport = bytes[WireFormat.V2FamilyOffset];
+        ProxyTransport transport = (ProxyTransport)(familyTransport & WireFormat.TransportMask);
+        if (familyTransport >> 4 == (int)ProxyAddressFamily.InterNetwork)
+        {
+            const int TlvOffset = WireFormat.V2FixedLength + WireFormat.InetBlockLength;
+            if (length > TlvOffset && TlvsAndCrcValid(bytes, TlvOffset, options))
+            {
+                ProxyHeader.Initialize(
+                    out header, ProxyVersion.V2, ProxyCommand.Proxy, ProxyAddressFamily.InterNetwork, transport,
+                    bytes.Slice(WireFormat.V2FixedLength, 8),
+                    BinaryPrimitives.ReadUInt16BigEndian(bytes.Slice(WireFormat.V2FixedLength + 8)),
+                    BinaryPrimitives.ReadUInt16BigEndian(bytes.Slice(WireFormat.V2FixedLength + 10)),
+                    length, TlvOffset, length - TlvOffset);
+                bytesConsumed = length;
+                error = ProxyHeaderError.None;
+                return OperationStatus.Done;
+            }
+        }
+        else
+        {
+            const int TlvOffset = WireFormat.V2FixedLength + WireFormat.Inet6BlockLength;
+            if (length > TlvOffset && TlvsAndCrcValid(bytes, TlvOffset, options))
+            {
+                ProxyHeader.Initialize(
+                    out header, ProxyVersion.V2, ProxyCommand.Proxy, ProxyAddressFamily.InterNetworkV6, transport,
+                    bytes.Slice(WireFormat.V2FixedLength, 32),
+                    BinaryPrimitives.ReadUInt16BigEndian(bytes.Slice(WireFormat.V2FixedLength + 32)),
+                    BinaryPrimitives.ReadUInt16BigEndian(bytes.Slice(WireFormat.V2FixedLength + 34)),
+                    length, TlvOffset, length - TlvOffset);
+                bytesConsumed = length;
+                error = ProxyHeaderError.None;
+                return OperationStatus.Done;
+            }
+        }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ushort ReadUInt16BigEndian(ref byte source)
-    {
-        ushort value = Unsafe.ReadUnaligned<ushort>(ref source);
-        return BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(value) : value;
+        return ParseV2Other(source, options, out header, out bytesConsumed, out error);
     }
 
     /// <summary>
@@ -143,16 +183,104 @@ public static partial class ProxyHeaderParser
     /// <summary>Whether the TLVs of a whole header are well framed and its CRC32C TLVs, if any and if verified, match.</summary>
     private static bool TlvsAndCrcValid(ReadOnlySpan<byte> header, int tlvOffset, in ProxyParserOptions options)
     {
-        if (tlvOffset == header.Length)
-        {
-            return true;
-        }
-
-        if (ValidateTlvs(header, tlvOffset, header.Length, out int crcValueOffset) != ProxyHeaderError.None)
+        if (!WholeTlvsValid(header, tlvOffset, out int crcValueOffset))
         {
             return false;
         }
 
-        return !options.VerifyCrc32c || Crc32cValuesMatch(header, crcValueOffset);
+        return crcValueOffset < 0 || !options.VerifyCrc32c || Crc32cValuesMatch(header, crcValueOffset);
+    }
+
+    /// <summary>
+    /// <see cref="ValidateTlvs"/> for a whole header (<paramref name="header"/> ends where the header ends), in one
+    /// walk: whether every TLV from <paramref name="offset"/> frames to the end (TLV-01..03) and passes
+    /// <see cref="CheckRegisteredTlv"/>.
+    /// </summary>
+    /// <remarks>
+    /// Each TLV's length says where the next one starts, so the walk is a chain of dependent loads; it steps a
+    /// reference rather than an index (one add per step, not a sign extension and an add), and calls nothing in
+    /// the loop, so that nothing is spilled there. The rules of CRC32C and UNIQUE_ID are a compare each; from the
+    /// first SSL TLV on (sub-TLVs to check) the rest is left to <see cref="ValidateTlvs"/>.
+    /// </remarks>
+    /// <param name="header">The whole header.</param>
+    /// <param name="offset">Where the TLVs start.</param>
+    /// <param name="crcValueOffset">The offset of the first CRC32C TLV's value, or -1.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool WholeTlvsValid(ReadOnlySpan<byte> header, int offset, out int crcValueOffset)
+    {
+        // The types CheckRegisteredTlv has rules for: CRC32C (0x03), UNIQUE_ID (0x05), SSL (0x20).
+        const ulong TypesWithRules = (1UL << (int)ProxyTlvType.Crc32c) | (1UL << (int)ProxyTlvType.UniqueId) | (1UL << (int)ProxyTlvType.Ssl);
+
+        crcValueOffset = -1;
+        ref byte start = ref MemoryMarshal.GetReference(header);
+        ref byte tlv = ref Unsafe.Add(ref start, offset);
+        nint left = header.Length - offset;
+        while (left > 0)
+        {
+            // In bounds: the 3 bytes at tlv, then the value's bytes, are checked for before they are read.
+            if (left < WireFormat.TlvHeaderLength)
+            {
+                return false;
+            }
+
+            nint valueLength = UnalignedReads.ReadUInt16BigEndian(ref Unsafe.Add(ref tlv, 1));
+            left -= WireFormat.TlvHeaderLength + valueLength;
+            if (left < 0)
+            {
+                return false;
+            }
+
+            uint type = tlv;
+            if (type < 64 && ((TypesWithRules >> (int)type) & 1) != 0)
+            {
+                if (type == (uint)ProxyTlvType.Crc32c)
+                {
+                    if (valueLength != 4)
+                    {
+                        return false; // CRC-05
+                    }
+
+                    if (crcValueOffset < 0)
+                    {
+                        crcValueOffset = (int)Unsafe.ByteOffset(ref start, ref tlv) + WireFormat.TlvHeaderLength;
+                    }
+                }
+                else if (type == (uint)ProxyTlvType.UniqueId)
+                {
+                    if (valueLength > WireFormat.UniqueIdMaxLength)
+                    {
+                        return false;
+                    }
+                }
+                else
+                {
+                    return RestOfTlvsValid(header, (int)Unsafe.ByteOffset(ref start, ref tlv), ref crcValueOffset);
+                }
+            }
+
+            tlv = ref Unsafe.Add(ref tlv, WireFormat.TlvHeaderLength + valueLength);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="ValidateTlvs"/> from <paramref name="offset"/> to the end of a whole header, keeping an earlier
+    /// CRC32C value offset if there is one. Out of line: SSL TLVs are the rare case.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool RestOfTlvsValid(ReadOnlySpan<byte> header, int offset, ref int crcValueOffset)
+    {
+        if (ValidateTlvs(header, offset, header.Length, out int laterCrcValueOffset) != ProxyHeaderError.None)
+        {
+            return false;
+        }
+
+        if (crcValueOffset < 0)
+        {
+            crcValueOffset = laterCrcValueOffset;
+        }
+
+        return true;
     }
 }
