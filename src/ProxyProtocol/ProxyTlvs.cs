@@ -207,13 +207,14 @@ public readonly ref struct ProxyTlvs
             if (remaining.Length >= WireFormat.TlvHeaderLength)
             {
                 ref byte tlv = ref MemoryMarshal.GetReference(remaining);
-                int length = UnalignedReads.ReadUInt16BigEndian(ref Unsafe.Add(ref tlv, 1));
-                int rest = remaining.Length - WireFormat.TlvHeaderLength - length;
+                // Unsigned, so that stepping by it needs no sign extension on the chain.
+                uint length = UnalignedReads.ReadUInt16BigEndian(ref Unsafe.Add(ref tlv, 1));
+                int rest = remaining.Length - WireFormat.TlvHeaderLength - (int)length;
                 if (rest >= 0)
                 {
                     ref byte value = ref Unsafe.Add(ref tlv, WireFormat.TlvHeaderLength);
-                    _current = new ProxyTlv((ProxyTlvType)tlv, MemoryMarshal.CreateReadOnlySpan(ref value, length));
-                    _remaining = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref value, length), rest);
+                    _current = new ProxyTlv((ProxyTlvType)tlv, MemoryMarshal.CreateReadOnlySpan(ref value, (int)length));
+                    _remaining = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref value, (nuint)length), rest);
                     return true;
                 }
             }
