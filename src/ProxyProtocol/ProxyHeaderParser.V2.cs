@@ -36,13 +36,22 @@ public static partial class ProxyHeaderParser
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static OperationStatus ParseV2Other(ReadOnlySpan<byte> source, in ProxyParserOptions options, out ProxyHeader header, out int bytesConsumed, out ProxyHeaderError error)
     {
-        // The next most usual cases (TLVs, LOCAL) first; it succeeds only where the checks below would all pass.
+        // The next most usual cases (LOCAL, Unix) first; it succeeds only where ParseV2General would, with the same result.
         if (TryParseV2Complete(source, options, out header, out bytesConsumed))
         {
             error = ProxyHeaderError.None;
             return OperationStatus.Done;
         }
 
+        return ParseV2General(source, options, out header, out bytesConsumed, out error);
+    }
+
+    /// <summary>
+    /// The general v2 parser: every header, whole or cut off, valid or not, with the precise error. <see cref="ParseV2"/>
+    /// runs it for whatever its fast paths do not accept; the tests run it on every input on its own too.
+    /// </summary>
+    internal static OperationStatus ParseV2General(ReadOnlySpan<byte> source, in ProxyParserOptions options, out ProxyHeader header, out int bytesConsumed, out ProxyHeaderError error)
+    {
         OperationStatus signature = MatchPrefix(source, WireFormat.V2Signature);
         if (signature == OperationStatus.InvalidData)
         {
