@@ -129,19 +129,11 @@ public readonly partial struct ProxyHeader : IEquatable<ProxyHeader>
         int tlvLength)
     {
         Unsafe.SkipInit(out header);
-        Unsafe.AsRef(in header._unixBlock) = null;
-        Unsafe.AsRef(in header._version) = version;
-        Unsafe.AsRef(in header._command) = command;
-        Unsafe.AsRef(in header._family) = family;
-        Unsafe.AsRef(in header._transport) = transport;
-        Unsafe.AsRef(in header._sourcePort) = sourcePort;
-        Unsafe.AsRef(in header._destinationPort) = destinationPort;
-        Unsafe.AsRef(in header._length) = length;
-        Unsafe.AsRef(in header._tlvOffset) = tlvOffset;
-        Unsafe.AsRef(in header._tlvLength) = tlvLength;
 
-        // The whole block is written, zeros after a short address, so that no earlier value shows through.
-        // Constant lengths for the IP families, so that this is one or two moves, not a call.
+        // The addresses first, so that their bytes are loaded before anything is stored (the JIT keeps loads
+        // and stores in order, as the header could alias the source). The whole block is written, zeros after
+        // a short address, so that no earlier value shows through. Constant lengths for the IP families, so
+        // that this is one or two moves, not a call.
         Span<byte> block = Unsafe.AsRef(in header._addresses);
         switch (addresses.Length)
         {
@@ -168,6 +160,17 @@ public readonly partial struct ProxyHeader : IEquatable<ProxyHeader>
                 block.Clear();
                 break;
         }
+
+        Unsafe.AsRef(in header._unixBlock) = null;
+        Unsafe.AsRef(in header._version) = version;
+        Unsafe.AsRef(in header._command) = command;
+        Unsafe.AsRef(in header._family) = family;
+        Unsafe.AsRef(in header._transport) = transport;
+        Unsafe.AsRef(in header._sourcePort) = sourcePort;
+        Unsafe.AsRef(in header._destinationPort) = destinationPort;
+        Unsafe.AsRef(in header._length) = length;
+        Unsafe.AsRef(in header._tlvOffset) = tlvOffset;
+        Unsafe.AsRef(in header._tlvLength) = tlvLength;
     }
 
     /// <summary>The header's version: the wire format it was parsed from.</summary>
