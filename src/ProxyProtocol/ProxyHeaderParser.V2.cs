@@ -50,6 +50,8 @@ public static partial class ProxyHeaderParser
     /// The general v2 parser: every header, whole or cut off, valid or not, with the precise error. <see cref="ParseV2"/>
     /// runs it for whatever its fast paths do not accept; the tests run it on every input on its own too.
     /// </summary>
+    // Inlined into ParseV2Other, so that a cut-off or invalid header costs no more calls than it did.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static OperationStatus ParseV2General(ReadOnlySpan<byte> source, in ProxyParserOptions options, out ProxyHeader header, out int bytesConsumed, out ProxyHeaderError error)
     {
         OperationStatus signature = MatchPrefix(source, WireFormat.V2Signature);
