@@ -1,6 +1,8 @@
 using System;
+using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using ProxyProtocol.Internal;
 
 namespace ProxyProtocol;
@@ -109,7 +111,8 @@ public readonly partial struct ProxyHeader : IEquatable<ProxyHeader>
     /// value in a temporary and copies it, and the copy's wide loads stall on the narrow stores just
     /// made; writing the fields in place avoids both. This is only ever used on a header that nothing else
     /// can see yet, so the readonly fields are still being initialised, not mutated. A Unix block is not
-    /// copied: only its fingerprint is kept.
+    /// copied: only its fingerprint is kept. Every field is written exactly once (no zeroing of the whole
+    /// value first): the stores are a good part of a v2 parse.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Initialize(
@@ -125,7 +128,40 @@ public readonly partial struct ProxyHeader : IEquatable<ProxyHeader>
         int tlvOffset,
         int tlvLength)
     {
-        header = default;
+        Unsafe.SkipInit(out header);
+
+        // The addresses first, so that their bytes are loaded before anything is stored (the JIT keeps loads
+        // and stores in order, as the header could alias the source). The whole block is written, zeros after
+        // a short address, so that no earlier value shows through. Constant lengths for the IP families, so
+        // that this is one or two moves, not a call.
+        Span<byte> block = Unsafe.AsRef(in header._addresses);
+        switch (addresses.Length)
+        {
+            case 8:
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(addresses)).AsByte().CopyTo(block);
+                }
+                else
+                {
+                    block.Clear();
+                    addresses.Slice(0, 8).CopyTo(block);
+                }
+
+                break;
+            case 32:
+                addresses.Slice(0, 32).CopyTo(block);
+                break;
+            case WireFormat.UnixBlockLength:
+                block.Clear();
+                UnixAddressFingerprint.Write(addresses, block);
+                break;
+            default:
+                block.Clear();
+                break;
+        }
+
+        Unsafe.AsRef(in header._unixBlock) = null;
         Unsafe.AsRef(in header._version) = version;
         Unsafe.AsRef(in header._command) = command;
         Unsafe.AsRef(in header._family) = family;
@@ -135,20 +171,6 @@ public readonly partial struct ProxyHeader : IEquatable<ProxyHeader>
         Unsafe.AsRef(in header._length) = length;
         Unsafe.AsRef(in header._tlvOffset) = tlvOffset;
         Unsafe.AsRef(in header._tlvLength) = tlvLength;
-        // Constant lengths for the IP families, so that the copy is a couple of moves, not a call.
-        Span<byte> block = Unsafe.AsRef(in header._addresses);
-        switch (addresses.Length)
-        {
-            case 8:
-                addresses.Slice(0, 8).CopyTo(block);
-                break;
-            case 32:
-                addresses.Slice(0, 32).CopyTo(block);
-                break;
-            case WireFormat.UnixBlockLength:
-                UnixAddressFingerprint.Write(addresses, block);
-                break;
-        }
     }
 
     /// <summary>The header's version: the wire format it was parsed from.</summary>

@@ -19,13 +19,41 @@ public static partial class ProxyHeaderParser
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static OperationStatus ParseV2(ReadOnlySpan<byte> source, in ProxyParserOptions options, out ProxyHeader header, out int bytesConsumed, out ProxyHeaderError error)
     {
-        // The usual case first; it succeeds only where the checks below would all pass.
+        // PROXY over TCP/UDP and IPv4/IPv6 without TLVs here, with nothing live across a call (few registers to
+        // save, no spills); with TLVs in ParseV2InetWithTlvs, anything else in ParseV2Other.
+        if (TryParseV2Inet(source, options, out header, out bytesConsumed, out bool withTlvs))
+        {
+            error = ProxyHeaderError.None;
+            return OperationStatus.Done;
+        }
+
+        return withTlvs
+            ? ParseV2InetWithTlvs(source, options, out header, out bytesConsumed, out error)
+            : ParseV2Other(source, options, out header, out bytesConsumed, out error);
+    }
+
+    /// <summary>Every v2 input but the ones <see cref="TryParseV2Inet"/> accepts: whole or cut off, valid or not.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static OperationStatus ParseV2Other(ReadOnlySpan<byte> source, in ProxyParserOptions options, out ProxyHeader header, out int bytesConsumed, out ProxyHeaderError error)
+    {
+        // The next most usual cases (LOCAL, Unix) first; it succeeds only where ParseV2General would, with the same result.
         if (TryParseV2Complete(source, options, out header, out bytesConsumed))
         {
             error = ProxyHeaderError.None;
             return OperationStatus.Done;
         }
 
+        return ParseV2General(source, options, out header, out bytesConsumed, out error);
+    }
+
+    /// <summary>
+    /// The general v2 parser: every header, whole or cut off, valid or not, with the precise error. <see cref="ParseV2"/>
+    /// runs it for whatever its fast paths do not accept; the tests run it on every input on its own too.
+    /// </summary>
+    // Inlined into ParseV2Other, so that a cut-off or invalid header costs no more calls than it did.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static OperationStatus ParseV2General(ReadOnlySpan<byte> source, in ProxyParserOptions options, out ProxyHeader header, out int bytesConsumed, out ProxyHeaderError error)
+    {
         OperationStatus signature = MatchPrefix(source, WireFormat.V2Signature);
         if (signature == OperationStatus.InvalidData)
         {

@@ -1,6 +1,8 @@
 using System;
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using ProxyProtocol.Internal;
 
 namespace ProxyProtocol;
@@ -199,29 +201,31 @@ public readonly ref struct ProxyTlvs
         /// <returns><see langword="false"/> at the end, or at malformed bytes.</returns>
         public bool MoveNext()
         {
-            if (_remaining.IsEmpty)
+            // One length check each for the 3-byte prefix and the value, then no further bounds checks: the
+            // walk is a chain of dependent loads, and every instruction on it counts.
+            ReadOnlySpan<byte> remaining = _remaining;
+            if (remaining.Length >= WireFormat.TlvHeaderLength)
             {
-                return false;
+                ref byte tlv = ref MemoryMarshal.GetReference(remaining);
+                // Unsigned, so that stepping by it needs no sign extension on the chain.
+                uint length = UnalignedReads.ReadUInt16BigEndian(ref Unsafe.Add(ref tlv, 1));
+                int rest = remaining.Length - WireFormat.TlvHeaderLength - (int)length;
+                if (rest >= 0)
+                {
+                    ref byte value = ref Unsafe.Add(ref tlv, WireFormat.TlvHeaderLength);
+                    _current = new ProxyTlv((ProxyTlvType)tlv, MemoryMarshal.CreateReadOnlySpan(ref value, (int)length));
+                    _remaining = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref value, (nuint)length), rest);
+                    return true;
+                }
             }
 
-            if (_remaining.Length < WireFormat.TlvHeaderLength)
+            if (!remaining.IsEmpty)
             {
                 _malformed = true;
                 _remaining = default;
-                return false;
             }
 
-            int length = BinaryPrimitives.ReadUInt16BigEndian(_remaining.Slice(1));
-            if (_remaining.Length - WireFormat.TlvHeaderLength < length)
-            {
-                _malformed = true;
-                _remaining = default;
-                return false;
-            }
-
-            _current = new ProxyTlv((ProxyTlvType)_remaining[0], _remaining.Slice(WireFormat.TlvHeaderLength, length));
-            _remaining = _remaining.Slice(WireFormat.TlvHeaderLength + length);
-            return true;
+            return false;
         }
     }
 }
