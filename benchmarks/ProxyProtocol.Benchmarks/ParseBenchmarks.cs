@@ -57,6 +57,8 @@ public class ParseBenchmarks
         SampleHeaders.Require(V2_Tcp4_FourTlvs() == 92 + 56324, "v2 TCP4 with four TLVs parses");
         SampleHeaders.Require(V2_Tcp4_FourTlvs_Sequence_FourSegments() == 92 + 56324, "v2 four-TLV four-segment sequence parses");
         SampleHeaders.Require(V2_Tcp4_FourTlvs_Walk() == 4 + 2 + 11 + 16 + 23 + 22, "the four TLVs are found");
+        SampleHeaders.Require(V2_Tcp4_FourTlvs_ReadFour() == 2 + 11 + 16 + 22, "the four values are read");
+        SampleHeaders.Require(V2_Tcp4_ThreePieces_CopiedThenParsed() == 28 + 56324, "the copied pieces parse");
     }
 
     [Benchmark]
@@ -115,6 +117,49 @@ public class ParseBenchmarks
 
         tlvs.TryGetAwsVpcEndpointId(out ReadOnlySpan<byte> awsId);
         return sum + awsId.Length;
+    }
+
+    /// <summary>
+    /// What the C floor's TLV loop does, for a like-for-like ratio: parses the same header and reads ALPN,
+    /// AUTHORITY, UNIQUE_ID and the AWS VPC endpoint id (subtype 0x01) in one pass over the TLVs.
+    /// </summary>
+    /// <returns>The lengths of the four values.</returns>
+    [Benchmark]
+    public int V2_Tcp4_FourTlvs_ReadFour()
+    {
+        byte[] bytes = _v2Tlvs;
+        ProxyHeaderParser.Parse(bytes, out ProxyHeader header, out _, out _);
+        ReadOnlySpan<byte> alpn = default, authority = default, uniqueId = default, awsId = default;
+        foreach (ProxyTlv tlv in header.GetTlvs(bytes))
+        {
+            switch (tlv.Type)
+            {
+                case ProxyTlvType.Alpn: alpn = tlv.Value; break;
+                case ProxyTlvType.Authority: authority = tlv.Value; break;
+                case ProxyTlvType.UniqueId: uniqueId = tlv.Value; break; // the parser checked its length (UID-02)
+                case ProxyTlvType.Aws when tlv.Value.Length >= 1 && tlv.Value[0] == 0x01: awsId = tlv.Value.Slice(1); break;
+            }
+        }
+
+        return alpn.Length + authority.Length + uniqueId.Length + awsId.Length;
+    }
+
+    /// <summary>
+    /// The copy the sequence overload makes, without the sequence: the three pieces of the three-segment row,
+    /// copied into one stack buffer and parsed there. With <see cref="V2_Tcp4"/> and the sequence rows it
+    /// splits the multi-segment cost into copying and walking the segments.
+    /// </summary>
+    /// <returns>The header length plus the source port.</returns>
+    [Benchmark]
+    public int V2_Tcp4_ThreePieces_CopiedThenParsed()
+    {
+        ReadOnlySpan<byte> bytes = _v2Tcp4;
+        Span<byte> buffer = stackalloc byte[128];
+        bytes.Slice(0, 10).CopyTo(buffer);
+        bytes.Slice(10, 10).CopyTo(buffer.Slice(10));
+        bytes.Slice(20).CopyTo(buffer.Slice(20));
+        ProxyHeaderParser.Parse(buffer.Slice(0, bytes.Length), out ProxyHeader header, out int consumed, out _);
+        return consumed + header.SourcePort;
     }
 
     [Benchmark]

@@ -114,10 +114,11 @@ public static partial class ProxyHeaderParser
     /// </summary>
     private static OperationStatus ParseMultiSegment(in ReadOnlySequence<byte> source, in ProxyParserOptions options, out ProxyHeader header, out int bytesConsumed, out ProxyHeaderError error)
     {
-        // Not the sequence's enumerator nor FirstSpan: a multi-segment sequence is always a chain of segments,
-        // and walking it directly costs less than a TryGet per segment.
+        // Not the sequence's enumerator nor FirstSpan: a multi-segment sequence is always a chain of segments
+        // (ReadOnlySequence only builds one from two segments), and walking it directly costs less than a
+        // TryGet per segment. For the same reason the cast needs no type check (a helper call otherwise).
         SequencePosition start = source.Start;
-        ReadOnlySequenceSegment<byte> segment = (ReadOnlySequenceSegment<byte>)start.GetObject()!;
+        ReadOnlySequenceSegment<byte> segment = Unsafe.As<ReadOnlySequenceSegment<byte>>(start.GetObject()!);
         SequencePosition end = source.End;
         ReadOnlySpan<byte> span = segment.Memory.Span.Slice(start.GetInteger());
 
