@@ -27,8 +27,10 @@ run() {
   local side=$1 tree=$2 project=$3 filter=$4
   run=$((run + 1))
   echo "== $side: $project ($filter), $(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-  dotnet run -c Release --project "$tree/benchmarks/$project" -- --filter "$filter" \
-    --exporters csv --artifacts "$work/$side-$run" "$@" > "$work/$side-$run.log" 2>&1 \
+  # From inside the tree: BenchmarkDotNet looks for the benchmark's project under the current directory's
+  # repository, so run from elsewhere it would build and time the other side's code.
+  (cd "$tree" && dotnet run -c Release --project "benchmarks/$project" -- --filter "$filter" \
+    --exporters csv --artifacts "$work/$side-$run" "$@") > "$work/$side-$run.log" 2>&1 \
     || { tail -n 40 "$work/$side-$run.log" >&2; echo "before-after.sh: the $side run failed" >&2; exit 1; }
 }
 
@@ -59,7 +61,9 @@ for csv in $(find "$work" -name '*-report.csv' | sort); do
       if (a[2] == "us" || a[2] == "μs") n *= 1000; else if (a[2] == "ms") n *= 1e6; return n }
     function bytes(v,  a, n) { gsub(/,/, "", v); if (v == "-" || v == "") return 0; split(v, a, " "); n = a[1] + 0
       if (a[2] == "KB") n *= 1024; else if (a[2] == "MB") n *= 1048576; return n }
-    NR == 1 { n = split_csv($0, h); for (i = 1; i <= n; i++) col[h[i]] = i; next }
+    NR == 1 { n = split_csv($0, h); for (i = 1; i <= n; i++) col[h[i]] = i
+      if (!("Median" in col)) { print "before-after.sh: no Median column in " FILENAME " (add [MedianColumn])" > "/dev/stderr"; exit 1 }
+      next }
     { split_csv($0, f); print side, suite "." f[col["Method"]], ns(f[col["Median"]]), bytes(f[col["Allocated"]]) }' "$csv"
 done | awk '
   { k = $2; n[$1, k]++; sum[$1, k] += $3; a[$1, k] = $4; keys[k] = 1 }

@@ -18,7 +18,9 @@ echo "== C floor, before (${C_FLOOR_ITERATIONS:-2000000} iterations per sample)"
 bash "$shared/perf/c-floor.sh" "${C_FLOOR_ITERATIONS:-2000000}" | tee "$work/c1.txt"
 
 echo "== ParseBenchmarks"
-dotnet run -c Release --project "$repo/benchmarks/ProxyProtocol.Benchmarks" -- \
+# From inside the repository: BenchmarkDotNet finds the project to build under the current directory's tree.
+cd "$repo"
+dotnet run -c Release --project benchmarks/ProxyProtocol.Benchmarks -- \
   --filter '*ParseBenchmarks.V1_Tcp4' '*ParseBenchmarks.V1_Tcp6' '*ParseBenchmarks.V2_Tcp4' '*ParseBenchmarks.V2_Tcp6' '*ParseBenchmarks.V2_Tcp4_FourTlvs_Walk' '*ParseBenchmarks.V2_Tcp4_FourTlvs_ReadFour' \
   --exporters csv --artifacts "$work/bdn" "$@" > "$work/bdn.log" 2>&1 || { cat "$work/bdn.log" >&2; exit 1; }
 csv=$(find "$work/bdn" -name '*ParseBenchmarks-report.csv' | head -n 1)

@@ -15,6 +15,7 @@ namespace ProxyProtocol.AspNetCore.Benchmarks;
 /// middleware adds to each connection, free of socket and scheduling noise.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class MiddlewareBenchmarks
 {
     private static readonly PipeOptions s_inline = new(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using ProxyProtocol.Internal;
 
 namespace ProxyProtocol;
@@ -160,10 +161,9 @@ public static class ProxyHeaderWriter
     {
         // ver_cmd and fam (spec 2.2): LOCAL and UNKNOWN go out as LOCAL with fam 0x00 and no block (TX-02, TX-04).
         bool local = WritesAsLocal(header);
-        ProxyAddressFamily family = local ? ProxyAddressFamily.Unspecified : header.AddressFamily;
-        ReadOnlySpan<byte> addresses = local ? default : header.Addresses;
-        bool hasPorts = family is ProxyAddressFamily.InterNetwork or ProxyAddressFamily.InterNetworkV6;
-        int prefixLength = WireFormat.V2FixedLength + addresses.Length + (hasPorts ? 4 : 0);
+        ProxyAddressFamily family = header.AddressFamily;
+        int blockLength = local ? 0 : WireFormat.GetAddressBlockLength(family);
+        int prefixLength = WireFormat.V2FixedLength + blockLength;
         Span<byte> prefix = destination.Slice(0, prefixLength);
 
         WireFormat.V2Signature.CopyTo(prefix);
@@ -171,29 +171,33 @@ public static class ProxyHeaderWriter
         prefix[WireFormat.V2FamilyOffset] = local ? (byte)0 : (byte)(((byte)family << 4) | (byte)header.Transport);
         BinaryPrimitives.WriteUInt16BigEndian(prefix.Slice(WireFormat.V2LengthOffset), (ushort)(totalLength - WireFormat.V2FixedLength));
 
-        // Address block (V2-06): src addr, dst addr (kept back to back by ProxyHeader, so one copy, of a
-        // constant length for the IP families), then src port, dst port for IP families.
+        // Address block (V2-06): src addr, dst addr (kept back to back by ProxyHeader, so one copy of a constant
+        // length), then src port, dst port for the IP families. Read inline, not through header.Addresses, whose
+        // Unix case would be a call on every write.
         Span<byte> block = prefix.Slice(WireFormat.V2FixedLength);
-        switch (addresses.Length)
+        switch (blockLength)
         {
-            case 8:
-                addresses.Slice(0, 8).CopyTo(block);
+            case WireFormat.InetBlockLength:
+                header.InlineAddresses.Slice(0, 8).CopyTo(block);
+                WritePorts(header, block.Slice(8));
                 break;
-            case 32:
-                addresses.Slice(0, 32).CopyTo(block);
+            case WireFormat.Inet6BlockLength:
+                header.InlineAddresses.Slice(0, 32).CopyTo(block);
+                WritePorts(header, block.Slice(32));
                 break;
-            default:
-                addresses.CopyTo(block);
+            case WireFormat.UnixBlockLength:
+                header.Addresses.CopyTo(block); // two 108-byte paths, no ports
                 break;
-        }
-
-        if (hasPorts)
-        {
-            BinaryPrimitives.WriteUInt16BigEndian(block.Slice(addresses.Length), header.SourcePort);
-            BinaryPrimitives.WriteUInt16BigEndian(block.Slice(addresses.Length + 2), header.DestinationPort);
         }
 
         return prefixLength;
+    }
+
+    /// <summary>Writes the source then the destination port, big-endian.</summary>
+    private static void WritePorts(in ProxyHeader header, Span<byte> destination)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(destination, header.SourcePort);
+        BinaryPrimitives.WriteUInt16BigEndian(destination.Slice(2), header.DestinationPort);
     }
 
     /// <summary>Computes the CRC-32C of a finished header with its field zeroed, and stores it big-endian (CRC-02, CRC-03).</summary>
@@ -205,6 +209,7 @@ public static class ProxyHeaderWriter
     }
 
     /// <summary>Whether a header goes out as v2 LOCAL with fam 0x00: LOCAL itself, or PROXY with no family to carry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool WritesAsLocal(in ProxyHeader header) =>
         header.Command == ProxyCommand.Local || header.AddressFamily == ProxyAddressFamily.Unspecified;
 
@@ -264,7 +269,7 @@ public static class ProxyHeaderWriter
             return unknown.Length;
         }
 
-        ReadOnlySpan<byte> addresses = header.Addresses;
+        ReadOnlySpan<byte> addresses = header.InlineAddresses; // an IP family: held inline
         int written;
         if (tcp4)
         {
