@@ -161,6 +161,45 @@ public readonly partial struct ProxyHeader : IEquatable<ProxyHeader>
                 break;
         }
 
+        InitializeFields(ref header, version, command, family, transport, sourcePort, destinationPort, length, tlvOffset, tlvLength);
+    }
+
+    /// <summary>
+    /// <see cref="Initialize"/> for a TCP4 v1 line: the two IPv4 addresses come in a register, as the bytes of
+    /// the address block read little-endian (source in the low half), not through memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void InitializeInet4Stream(out ProxyHeader header, ProxyVersion version, ulong addresses, ushort sourcePort, ushort destinationPort, int length)
+    {
+        Unsafe.SkipInit(out header);
+        Span<byte> block = Unsafe.AsRef(in header._addresses);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256.CreateScalar(addresses).AsByte().CopyTo(block);
+        }
+        else
+        {
+            block.Clear();
+            BinaryPrimitives.WriteUInt64LittleEndian(block, addresses);
+        }
+
+        InitializeFields(ref header, version, ProxyCommand.Proxy, ProxyAddressFamily.InterNetwork, ProxyTransport.Stream, sourcePort, destinationPort, length, 0, 0);
+    }
+
+    /// <summary>The fields other than the addresses, each stored once; see <see cref="Initialize"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InitializeFields(
+        ref ProxyHeader header,
+        ProxyVersion version,
+        ProxyCommand command,
+        ProxyAddressFamily family,
+        ProxyTransport transport,
+        ushort sourcePort,
+        ushort destinationPort,
+        int length,
+        int tlvOffset,
+        int tlvLength)
+    {
         Unsafe.AsRef(in header._unixBlock) = null;
         Unsafe.AsRef(in header._version) = version;
         Unsafe.AsRef(in header._command) = command;

