@@ -80,7 +80,9 @@ internal sealed class ProxyProtocolConnectionMiddleware
     /// <returns>A task that completes when the connection is done.</returns>
     public Task OnConnectionAsync(ConnectionContext context)
     {
-        if (context.Features.Get<IProxyProtocolFeature>() is not null)
+        // The indexer, not Features.Get<T>(): a generic virtual call through the interface costs a dispatch-cache
+        // lookup per call, and this runs on every connection.
+        if (context.Features[typeof(IProxyProtocolFeature)] is not null)
         {
             // A second UseProxyProtocol() on the same endpoint would read the request as a header and reject it.
             if (Interlocked.Exchange(ref _duplicateLogged, 1) == 0)
@@ -92,7 +94,7 @@ internal sealed class ProxyProtocolConnectionMiddleware
         }
 
         KeyValuePair<string, object?>[] tags = _tags.For(context.LocalEndPoint);
-        if (context.Features.Get<ITlsConnectionFeature>() is not null)
+        if (context.Features[typeof(ITlsConnectionFeature)] is not null)
         {
             // UseHttps() is refused at registration when it comes first; this catches other TLS middleware.
             ProxyProtocolLog.TlsBeforeProxyProtocol(_logger, context.ConnectionId);
@@ -279,31 +281,55 @@ internal sealed class ProxyProtocolConnectionMiddleware
     /// Looks at the first bytes after the header for the HTTP/2 preface, deciding as soon as they cannot be it.
     /// Consumes nothing; examines everything only while waiting for more, so the next reader sees the bytes at once.
     /// </summary>
-    private static async ValueTask<bool> StartsWithHttp2PrefaceAsync(PipeReader input, CancellationToken token)
+    private static ValueTask<bool> StartsWithHttp2PrefaceAsync(PipeReader input, CancellationToken token)
+    {
+        // The request usually came with the header: decided from what is buffered, without an async method.
+        if (!token.IsCancellationRequested && input.TryRead(out ReadResult result) && TryMatchPreface(input, result, out bool http2))
+        {
+            return new ValueTask<bool>(http2);
+        }
+
+        return WaitForPrefaceAsync(input, token);
+    }
+
+    private static async ValueTask<bool> WaitForPrefaceAsync(PipeReader input, CancellationToken token)
     {
         while (true)
         {
             ReadResult result = await input.ReadAsync(token).ConfigureAwait(false);
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            OperationStatus match = Http2Preface.Match(buffer);
-            if (match != OperationStatus.NeedMoreData || result.IsCompleted)
+            if (TryMatchPreface(input, result, out bool http2))
             {
-                input.AdvanceTo(buffer.Start);
-                return match == OperationStatus.Done;
-            }
-
-            input.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCanceled)
-            {
-                throw new OperationCanceledException("The read of the first bytes after the PROXY header was cancelled.");
+                return http2;
             }
         }
+    }
+
+    /// <summary>Decides from one read's bytes, or marks them all examined so the next read waits for more.</summary>
+    private static bool TryMatchPreface(PipeReader input, in ReadResult result, out bool http2)
+    {
+        ReadOnlySequence<byte> buffer = result.Buffer;
+        OperationStatus match = Http2Preface.Match(buffer);
+        if (match != OperationStatus.NeedMoreData || result.IsCompleted)
+        {
+            input.AdvanceTo(buffer.Start);
+            http2 = match == OperationStatus.Done;
+            return true;
+        }
+
+        input.AdvanceTo(buffer.Start, buffer.End);
+        if (result.IsCanceled)
+        {
+            throw new OperationCanceledException("The read of the first bytes after the PROXY header was cancelled.");
+        }
+
+        http2 = false;
+        return false;
     }
 
     /// <summary>Sets the feature and the header's endpoints (PROXY over IP or UNIX only).</summary>
     private void Apply(ConnectionContext context, ProxyProtocolFeature feature)
     {
-        context.Features.Set<IProxyProtocolFeature>(feature);
+        context.Features[typeof(IProxyProtocolFeature)] = feature;
 
         ProxyHeader header = feature.Header;
         if (header.HasAddresses)

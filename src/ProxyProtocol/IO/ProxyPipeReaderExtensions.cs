@@ -43,10 +43,32 @@ public static class ProxyPipeReaderExtensions
     /// <exception cref="ProxyProtocolException">The bytes are not a valid header (DET-03), or the pipe completed
     /// before the header did (<see cref="ProxyHeaderError.IncompleteHeader"/>).</exception>
     /// <exception cref="OperationCanceledException">The read was cancelled.</exception>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public static async ValueTask<ReceivedProxyHeader> ReadProxyHeaderAsync(this PipeReader reader, ProxyParserOptions options, CancellationToken cancellationToken = default)
+    public static ValueTask<ReceivedProxyHeader> ReadProxyHeaderAsync(this PipeReader reader, ProxyParserOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
+
+        // The header usually came with the connection's first bytes: read it without running an async method.
+        if (!cancellationToken.IsCancellationRequested && reader.TryRead(out ReadResult result))
+        {
+            try
+            {
+                if (TryParse(reader, result, options, out ReceivedProxyHeader header))
+                {
+                    return new ValueTask<ReceivedProxyHeader>(header);
+                }
+            }
+            catch (Exception ex) when (ex is ProxyProtocolException or OperationCanceledException)
+            {
+                return ValueTask.FromException<ReceivedProxyHeader>(ex);
+            }
+        }
+
+        return ReadRequiredAsync(reader, options, cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<ReceivedProxyHeader> ReadRequiredAsync(PipeReader reader, ProxyParserOptions options, CancellationToken cancellationToken)
+    {
         while (true)
         {
             ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -74,28 +96,50 @@ public static class ProxyPipeReaderExtensions
     /// <returns>The header, or <see langword="null"/> when the connection does not start with one.</returns>
     /// <exception cref="ProxyProtocolException">The connection starts like a header but it is invalid or incomplete.</exception>
     /// <exception cref="OperationCanceledException">The read was cancelled.</exception>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public static async ValueTask<ReceivedProxyHeader?> ReadOptionalProxyHeaderAsync(this PipeReader reader, ProxyParserOptions options, CancellationToken cancellationToken = default)
+    public static ValueTask<ReceivedProxyHeader?> ReadOptionalProxyHeaderAsync(this PipeReader reader, ProxyParserOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        bool detected = false;
+
+        // As in ReadProxyHeaderAsync: the first bytes usually decide at once, without an async method.
+        if (!cancellationToken.IsCancellationRequested && reader.TryRead(out ReadResult result))
+        {
+            try
+            {
+                switch (TryDetect(reader, result))
+                {
+                    case OperationStatus.InvalidData:
+                        return new ValueTask<ReceivedProxyHeader?>((ReceivedProxyHeader?)null);
+                    case OperationStatus.Done when TryParse(reader, result, options, out ReceivedProxyHeader header):
+                        return new ValueTask<ReceivedProxyHeader?>(header);
+                    case OperationStatus.Done:
+                        return ReadOptionalAsync(reader, options, detected: true, cancellationToken);
+                }
+            }
+            catch (Exception ex) when (ex is ProxyProtocolException or OperationCanceledException)
+            {
+                return ValueTask.FromException<ReceivedProxyHeader?>(ex);
+            }
+        }
+
+        return ReadOptionalAsync(reader, options, detected: false, cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<ReceivedProxyHeader?> ReadOptionalAsync(PipeReader reader, ProxyParserOptions options, bool detected, CancellationToken cancellationToken)
+    {
         while (true)
         {
             ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             if (!detected)
             {
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                OperationStatus detection = ProxyHeaderParser.DetectVersion(buffer, out _);
-                if (detection == OperationStatus.InvalidData || (detection == OperationStatus.NeedMoreData && result.IsCompleted))
+                OperationStatus detection = TryDetect(reader, result);
+                if (detection == OperationStatus.InvalidData)
                 {
-                    // Not a header: examined nothing, so the application's first read sees these bytes at once.
-                    reader.AdvanceTo(buffer.Start);
                     return null;
                 }
 
                 if (detection == OperationStatus.NeedMoreData)
                 {
-                    WaitForMore(reader, result);
                     continue;
                 }
 
@@ -107,6 +151,29 @@ public static class ProxyPipeReaderExtensions
                 return header;
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the first bytes start a header: <see cref="OperationStatus.Done"/> when they do (nothing advanced yet),
+    /// <see cref="OperationStatus.InvalidData"/> when they cannot (nothing consumed or examined, so the application's
+    /// first read sees them at once), <see cref="OperationStatus.NeedMoreData"/> when too few came (all examined).
+    /// </summary>
+    private static OperationStatus TryDetect(PipeReader reader, in ReadResult result)
+    {
+        ReadOnlySequence<byte> buffer = result.Buffer;
+        OperationStatus detection = ProxyHeaderParser.DetectVersion(buffer, out _);
+        if (detection == OperationStatus.InvalidData || (detection == OperationStatus.NeedMoreData && result.IsCompleted))
+        {
+            reader.AdvanceTo(buffer.Start);
+            return OperationStatus.InvalidData;
+        }
+
+        if (detection == OperationStatus.NeedMoreData)
+        {
+            WaitForMore(reader, result);
+        }
+
+        return detection;
     }
 
     /// <summary>

@@ -279,6 +279,81 @@ public class ProxyPipeReaderExtensionsTests
     }
 
     [Fact]
+    public async Task Buffered_header_with_a_cancelled_token_is_cancelled_and_left_in_the_pipe()
+    {
+        // The buffered header is read without an async method; a token cancelled before the call still wins.
+        var pipe = new Pipe();
+        await pipe.Writer.WriteAsync(Concat(s_v1, s_request));
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pipe.Reader.ReadProxyHeaderAsync(cts.Token).AsTask());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pipe.Reader.ReadOptionalProxyHeaderAsync(default, cts.Token).AsTask());
+
+        await pipe.Writer.CompleteAsync();
+        Assert.Equal(Concat(s_v1, s_request), await ReadRestAsync(pipe.Reader));
+    }
+
+    [Fact]
+    public async Task Invalid_buffered_header_faults_the_returned_task_instead_of_throwing()
+    {
+        // Errors found in buffered bytes are in the task, as for bytes that arrive later: callers that start
+        // the read and await it elsewhere see them where they await.
+        var pipe = new Pipe();
+        await pipe.Writer.WriteAsync(Encoding.ASCII.GetBytes("PROXY TCP5 1.2.3.4 5.6.7.8 1 2\r\n"));
+
+        ValueTask<ReceivedProxyHeader> required = pipe.Reader.ReadProxyHeaderAsync();
+        Assert.True(required.IsFaulted);
+        ValueTask<ReceivedProxyHeader?> optional = pipe.Reader.ReadOptionalProxyHeaderAsync(default);
+        Assert.True(optional.IsFaulted);
+
+        Assert.Equal(ProxyHeaderError.InvalidProtocol, (await Assert.ThrowsAsync<ProxyProtocolException>(() => required.AsTask())).Error);
+        Assert.Equal(ProxyHeaderError.InvalidProtocol, (await Assert.ThrowsAsync<ProxyProtocolException>(() => optional.AsTask())).Error);
+    }
+
+    [Fact]
+    public async Task Buffered_partial_header_is_completed_by_later_bytes()
+    {
+        // Required and optional: the buffered start decides nothing yet; the read waits and the rest completes it.
+        foreach (bool optional in new[] { false, true })
+        {
+            var pipe = new Pipe();
+            await pipe.Writer.WriteAsync(s_v1.AsMemory(0, 3));
+            Task<ReceivedProxyHeader?> pending = optional
+                ? pipe.Reader.ReadOptionalProxyHeaderAsync(default).AsTask()
+                : ReadRequired(pipe.Reader);
+            Assert.False(pending.IsCompleted);
+            await pipe.Writer.WriteAsync(s_v1.AsMemory(3, 10));
+            Assert.False(pending.IsCompleted);
+            await pipe.Writer.WriteAsync(Concat(s_v1.AsSpan(13).ToArray(), s_request));
+            await pipe.Writer.CompleteAsync();
+
+            ReceivedProxyHeader? header = await pending.WaitAsync(s_timeout);
+            Assert.Equal(new IPEndPoint(IPAddress.Parse("192.0.2.1"), 56324), header!.Value.Header.GetSourceEndPoint());
+            Assert.Equal(s_request, await ReadRestAsync(pipe.Reader));
+        }
+
+        static async Task<ReceivedProxyHeader?> ReadRequired(PipeReader reader) => await reader.ReadProxyHeaderAsync();
+    }
+
+    [Fact]
+    public async Task Optional_with_a_buffered_start_that_is_not_a_header_returns_null_once_it_differs()
+    {
+        // "PR" could still be "PROXY "; "PROP" cannot. Nothing is consumed either way.
+        byte[] request = Encoding.ASCII.GetBytes("PROPFIND / HTTP/1.1\r\n\r\n");
+        var pipe = new Pipe();
+        await pipe.Writer.WriteAsync(request.AsMemory(0, 2));
+
+        ValueTask<ReceivedProxyHeader?> pending = pipe.Reader.ReadOptionalProxyHeaderAsync(default);
+        Assert.False(pending.IsCompleted);
+        await pipe.Writer.WriteAsync(request.AsMemory(2));
+        await pipe.Writer.CompleteAsync();
+
+        Assert.Null(await pending.AsTask().WaitAsync(s_timeout));
+        Assert.Equal(request, await ReadRestAsync(pipe.Reader));
+    }
+
+    [Fact]
     public async Task Optional_without_header_returns_null_and_consumes_nothing()
     {
         // DET-04: the first bytes decide; "PROPFIND" shares 3 bytes with "PROXY " and is still not a header.
