@@ -8,7 +8,10 @@ namespace ProxyProtocol.Tests.Infrastructure;
 internal static class Sequences
 {
     /// <summary>Cuts <paramref name="data"/> at the given offsets (ascending; 0 and the length give empty segments).</summary>
-    public static ReadOnlySequence<byte> Split(ReadOnlyMemory<byte> data, params int[] cuts)
+    public static ReadOnlySequence<byte> Split(ReadOnlyMemory<byte> data, params int[] cuts) => FromSegments(Cut(data, cuts));
+
+    /// <summary>The pieces of <paramref name="data"/> cut at the given offsets, for callers that change them before joining.</summary>
+    public static List<ReadOnlyMemory<byte>> Cut(ReadOnlyMemory<byte> data, int[] cuts)
     {
         List<ReadOnlyMemory<byte>> parts = new(cuts.Length + 1);
         int start = 0;
@@ -19,7 +22,7 @@ internal static class Sequences
         }
 
         parts.Add(data.Slice(start));
-        return FromSegments(parts);
+        return parts;
     }
 
     /// <summary>One segment per byte.</summary>

@@ -189,15 +189,7 @@ public class SequenceDifferentialTests
     /// </summary>
     private static ReadOnlySequence<byte> SplitWithOutsideBytes(byte[] input, int[] cuts)
     {
-        List<ReadOnlyMemory<byte>> parts = new(cuts.Length + 1);
-        int start = 0;
-        foreach (int cut in cuts)
-        {
-            parts.Add(input.AsMemory(start, cut - start));
-            start = cut;
-        }
-
-        parts.Add(input.AsMemory(start));
+        List<ReadOnlyMemory<byte>> parts = Sequences.Cut(input, cuts);
         parts[0] = Hex.Concat(s_outside, parts[0].ToArray());
         parts[^1] = Hex.Concat(parts[^1].ToArray(), s_outside);
         ReadOnlySequence<byte> padded = Sequences.FromSegments(parts);
