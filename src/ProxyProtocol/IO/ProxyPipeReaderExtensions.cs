@@ -113,6 +113,8 @@ public static class ProxyPipeReaderExtensions
                         return new ValueTask<ReceivedProxyHeader?>(header);
                     case OperationStatus.Done:
                         return ReadOptionalAsync(reader, options, detected: true, cancellationToken);
+                    case OperationStatus.NeedMoreData:
+                        break; // too few bytes to tell, all examined: the wait below decides
                 }
             }
             catch (Exception ex) when (ex is ProxyProtocolException or OperationCanceledException)
